@@ -1,0 +1,145 @@
+/*
+ * libsc - verify: stores -> probes -> verdict
+ *
+ * sc_verify() reads the local stores, finds the DC(s), presents each
+ * distinct candidate secret at most once per DC and path, and turns the
+ * answers into one verdict with the repair it calls for.  It never prints:
+ * progress goes through the message callback.
+ */
+#ifndef SC_VERIFY_H
+#define SC_VERIFY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <talloc.h>
+#include <sc/status.h>
+#include <sc/store.h>
+#include <sc/probe.h>
+
+enum sc_health {
+	SC_HEALTH_OK = 0,	/* every path works with the current secret */
+	SC_HEALTH_WARNING,	/* works, but degraded */
+	SC_HEALTH_BROKEN,	/* the trust is broken on some path */
+	SC_HEALTH_UNKNOWN,	/* could not decide */
+};
+
+/* What is wrong, in one word.  Texts live in the explain table. */
+enum sc_diag {
+	SC_DIAG_HEALTHY = 0,
+	SC_DIAG_PREVIOUS_ONLY,		/* DC accepts only the previous pw */
+	SC_DIAG_KEYTAB_STALE,		/* keytab keys rejected, secrets ok */
+	SC_DIAG_KEYTAB_MISSING,		/* no keytab entries for the account */
+	SC_DIAG_KEYTAB_EXTRA,		/* stale extra keytab entries */
+	SC_DIAG_SECRETS_STALE,		/* secrets.tdb rejected, keytab ok */
+	SC_DIAG_ALL_REJECTED,		/* DC rejects every local secret */
+	SC_DIAG_ACCOUNT_DELETED,
+	SC_DIAG_ACCOUNT_DISABLED,
+	SC_DIAG_ACCOUNT_GONE,		/* deleted or disabled, undecided */
+	SC_DIAG_CLOCK_SKEW,
+	SC_DIAG_DC_UNREACHABLE,
+	SC_DIAG_NO_SECRET,		/* no machine password stored */
+	SC_DIAG_DC_NOT_FOUND,		/* no DC found in DNS */
+	SC_DIAG_COUNT
+};
+
+enum sc_repair {
+	SC_REPAIR_NONE = 0,
+	SC_REPAIR_REWRITE_KEYTAB,	/* from the good secrets.tdb password */
+	SC_REPAIR_CHANGE_PASSWORD,	/* rotate with own credentials */
+	SC_REPAIR_ADMIN_RESET,		/* set with administrator credentials */
+	SC_REPAIR_REJOIN,
+	SC_REPAIR_ENABLE_ACCOUNT,
+	SC_REPAIR_FIX_TIME,
+	SC_REPAIR_FIX_NETWORK,
+	SC_REPAIR_FIX_DNS,
+	SC_REPAIR_COUNT
+};
+
+/* The state of one path on one DC. */
+struct sc_path_state {
+	enum sc_health health;
+	bool has_ntstatus;
+	uint32_t ntstatus;
+	bool has_krb5;
+	int32_t krb5_code;
+	bool remembered;		/* from an earlier run's rejection */
+	const char *summary;		/* one line */
+};
+
+struct sc_dc_report {
+	struct sc_dc dc;
+	size_t attempt_count;
+	struct sc_attempt *attempts;	/* in the order they were made */
+	struct sc_ldap_result *ldap;	/* NULL if the path was not run */
+	struct sc_path_state paths[SC_PATH_COUNT];
+	bool path_run[SC_PATH_COUNT];
+};
+
+struct sc_verdict {
+	enum sc_health health;
+	enum sc_diag diag;
+	enum sc_repair repair;
+	const char *dc;			/* the DC the verdict is about */
+};
+
+/* Progress: one line per step, without trailing newline. */
+typedef void (*sc_message_fn)(void *private_data, const char *line);
+
+struct sc_verify_opts {
+	const char *smb_conf;		/* NULL: Samba's default */
+	const char *keytab;		/* NULL: what Samba uses */
+	const char *server;		/* NULL: DNS SRV discovery */
+	const char *host;		/* account to verify, NULL: this host */
+	const char *state_dir;		/* NULL: /var/lib/netchk */
+	unsigned paths;			/* bit mask of 1 << enum sc_path */
+	int timeout;			/* seconds per exchange */
+	bool recheck;			/* ignore remembered rejections */
+	sc_message_fn message;
+	void *message_data;
+};
+
+struct sc_verify_result {
+	struct sc_config *config;
+	const char *account;		/* MEMBER1$ */
+	struct sc_secrets *secrets;	/* NULL if unreadable */
+	struct sc_keytab *keytab;	/* NULL if unreadable / absent */
+	size_t dc_count;
+	struct sc_dc_report *dcs;
+	struct sc_verdict verdict;
+	double seconds;
+};
+
+enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
+		     struct sc_verify_result **result_out,
+		     struct sc_error **err_out);
+
+/*
+ * The verdict for one DC report and the local stores.  Pure: exported
+ * so that unit tests can feed it every combination.
+ */
+struct sc_verdict sc_verdict_compute(const struct sc_dc_report *report,
+				     const struct sc_secrets *secrets,
+				     const struct sc_keytab *keytab);
+
+/* Stable lower-case names for JSON and --path. */
+const char *sc_path_name(enum sc_path path);
+const char *sc_cand_name(enum sc_cand cand);
+const char *sc_outcome_name(enum sc_outcome outcome);
+const char *sc_health_name(enum sc_health health);
+const char *sc_diag_name(enum sc_diag diag);
+const char *sc_repair_name(enum sc_repair repair);
+
+/* Plain-words diagnosis and the advice for a verdict. */
+const char *sc_diag_text(enum sc_diag diag);
+const char *sc_repair_text(enum sc_repair repair);
+
+/* Discover DCs of dns_domain via DNS SRV _ldap._tcp.dc._msdcs. */
+enum sc_rc sc_dc_discover(TALLOC_CTX *mem_ctx, const char *dns_domain,
+			  struct sc_dc **dcs_out, size_t *count_out,
+			  struct sc_error **err_out);
+
+/* Resolve one DC name (or address) to a struct sc_dc. */
+enum sc_rc sc_dc_resolve(TALLOC_CTX *mem_ctx, const char *name,
+			 struct sc_dc **dc_out, struct sc_error **err_out);
+
+#endif

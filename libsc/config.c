@@ -1,0 +1,178 @@
+/*
+ * libsc - the member's configuration
+ *
+ * smb.conf is read by Samba's own loadparm, so includes, defaults and
+ * parameter synonyms behave exactly as they do for winbindd and net.
+ * The keytab is the one Samba writes: the dedicated keytab for
+ * "kerberos method = dedicated keytab", otherwise MIT's default keytab
+ * (KRB5_KTNAME, then default_keytab_name in krb5.conf).
+ */
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <krb5/krb5.h>
+#include <param.h>
+#include "sc-private.h"
+
+/* Exported by libsamba-hostconfig but declared only in a header that
+ * Samba does not install (FIELD-NOTES 8, pitfall 3). */
+const char *lpcfg_workgroup(struct loadparm_context *);
+const char *lpcfg_dedicated_keytab_file(struct loadparm_context *);
+int lpcfg_kerberos_method(struct loadparm_context *);
+int lpcfg_machine_password_timeout(struct loadparm_context *);
+const char *lpcfg_state_directory(struct loadparm_context *);
+int lpcfg_security(struct loadparm_context *);
+
+/* Values of Samba's enum kerberos_method and enum security_types. */
+#define SCI_KERBEROS_VERIFY_DEDICATED_KEYTAB 2
+#define SCI_SEC_ADS 3
+
+#define SCI_DEFAULT_SMB_CONF "/etc/samba/smb.conf"
+
+static char *upper(TALLOC_CTX *mem_ctx, const char *s)
+{
+	char *r = talloc_strdup(mem_ctx, s);
+
+	for (char *p = r; p != NULL && *p != '\0'; p++)
+		*p = toupper((unsigned char)*p);
+	return r;
+}
+
+static char *lower(TALLOC_CTX *mem_ctx, const char *s)
+{
+	char *r = talloc_strdup(mem_ctx, s);
+
+	for (char *p = r; p != NULL && *p != '\0'; p++)
+		*p = tolower((unsigned char)*p);
+	return r;
+}
+
+/*
+ * The realm when smb.conf has none: MIT's default_realm, which is what
+ * "net ads" falls back to as well.
+ */
+static char *krb5_default_realm(TALLOC_CTX *mem_ctx)
+{
+	krb5_context kctx = NULL;
+	char *realm = NULL;
+	char *r = NULL;
+
+	if (krb5_init_context(&kctx) != 0)
+		return NULL;
+	if (krb5_get_default_realm(kctx, &realm) == 0) {
+		r = talloc_strdup(mem_ctx, realm);
+		krb5_free_default_realm(kctx, realm);
+	}
+	krb5_free_context(kctx);
+	return r;
+}
+
+static char *krb5_default_keytab(TALLOC_CTX *mem_ctx)
+{
+	krb5_context kctx = NULL;
+	char name[4096];
+	char *r = NULL;
+
+	if (krb5_init_context(&kctx) != 0)
+		return NULL;
+	if (krb5_kt_default_name(kctx, name, sizeof(name)) == 0)
+		r = talloc_strdup(mem_ctx, name);
+	krb5_free_context(kctx);
+	return r;
+}
+
+enum sc_rc sc_config_load(TALLOC_CTX *mem_ctx, const char *smb_conf,
+			  const char *keytab_override,
+			  struct sc_config **config_out,
+			  struct sc_error **err_out)
+{
+	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
+	struct loadparm_context *lp;
+	struct sc_config *c;
+	const char *realm;
+	enum sc_rc rc;
+
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
+	c = talloc_zero(tmp_ctx, struct sc_config);
+	if (c == NULL) {
+		rc = SC_ENOMEM;
+		goto done;
+	}
+	c->smb_conf = talloc_strdup(c, smb_conf ? smb_conf
+						: SCI_DEFAULT_SMB_CONF);
+
+	/* loadparm does not tell a missing file from a bad one: ask first */
+	if (access(c->smb_conf, R_OK) != 0) {
+		int e = errno;
+
+		rc = sci_error(mem_ctx, err_out,
+			       e == ENOENT ? SC_ENOENT : SC_EACCES,
+			       SC_ERRDOM_ERRNO, e, "cannot read %s: %s",
+			       c->smb_conf, strerror(e));
+		goto done;
+	}
+
+	lp = loadparm_init(tmp_ctx);
+	if (lp == NULL) {
+		rc = SC_ENOMEM;
+		goto done;
+	}
+	lpcfg_set_cmdline(lp, "log level", "0");
+	if (!lpcfg_load(lp, c->smb_conf)) {
+		rc = sci_error(mem_ctx, err_out, SC_ECONFIG, SC_ERRDOM_NONE, 0,
+			       "%s: Samba could not parse it", c->smb_conf);
+		goto done;
+	}
+
+	c->workgroup = upper(c, lpcfg_workgroup(lp));
+	c->netbios_name = upper(c, lpcfg_netbios_name(lp));
+	realm = lpcfg_realm(lp);
+	if (realm != NULL && realm[0] != '\0')
+		c->realm = upper(c, realm);
+	else
+		c->realm = krb5_default_realm(c);
+	c->security_ads = lpcfg_security(lp) == SCI_SEC_ADS;
+	c->machine_password_timeout = lpcfg_machine_password_timeout(lp);
+	c->secrets_path = lpcfg_private_path(c, lp, "secrets.tdb");
+	c->state_dir = talloc_strdup(c, lpcfg_state_directory(lp));
+
+	if (keytab_override != NULL) {
+		c->keytab_name = talloc_strdup(c, keytab_override);
+	} else if (lpcfg_kerberos_method(lp) ==
+		   SCI_KERBEROS_VERIFY_DEDICATED_KEYTAB &&
+		   lpcfg_dedicated_keytab_file(lp) != NULL &&
+		   lpcfg_dedicated_keytab_file(lp)[0] != '\0') {
+		c->keytab_name = talloc_strdup(c,
+					lpcfg_dedicated_keytab_file(lp));
+	} else {
+		c->keytab_name = krb5_default_keytab(c);
+	}
+
+	if (c->workgroup == NULL || c->workgroup[0] == '\0') {
+		rc = sci_error(mem_ctx, err_out, SC_ECONFIG, SC_ERRDOM_NONE, 0,
+			       "%s sets no workgroup", c->smb_conf);
+		goto done;
+	}
+	if (c->realm == NULL || c->realm[0] == '\0') {
+		rc = sci_error(mem_ctx, err_out, SC_ECONFIG, SC_ERRDOM_NONE, 0,
+			       "no realm: %s sets none and krb5.conf has no "
+			       "default_realm", c->smb_conf);
+		goto done;
+	}
+	c->dns_domain = lower(c, c->realm);
+	if (c->secrets_path == NULL || c->keytab_name == NULL ||
+	    c->netbios_name == NULL || c->dns_domain == NULL) {
+		rc = SC_ENOMEM;
+		goto done;
+	}
+
+	*config_out = talloc_move(mem_ctx, &c);
+	rc = SC_OK;
+done:
+	talloc_free(tmp_ctx);
+	return rc;
+}

@@ -1,0 +1,128 @@
+/*
+ * libsc internals shared between modules (sci_ prefix, not exported)
+ */
+#ifndef SC_PRIVATE_H
+#define SC_PRIVATE_H
+
+#include <stdarg.h>
+#include <sys/types.h>
+#include <sc/sc.h>
+
+#ifndef PRINTF_ATTRIBUTE
+#define PRINTF_ATTRIBUTE(a, b) __attribute__((format(printf, a, b)))
+#endif
+
+/*
+ * Fill *err_out (when err_out is not NULL) with a new sc_error on
+ * mem_ctx and return rc, so callers can write
+ *	return sci_error(mem_ctx, err_out, SC_ENOENT, SC_ERRDOM_ERRNO, errno,
+ *			 "cannot open %s", path);
+ */
+enum sc_rc sci_error(TALLOC_CTX *mem_ctx, struct sc_error **err_out,
+		     enum sc_rc rc, enum sc_errdom domain, int64_t code,
+		     const char *fmt, ...) PRINTF_ATTRIBUTE(6, 7);
+
+/* Monotonic seconds, for timing exchanges. */
+double sci_now(void);
+
+/* UTF-8 -> UTF-16LE into a wiping secret; false on invalid UTF-8. */
+bool sci_utf8_to_utf16le(TALLOC_CTX *mem_ctx, const uint8_t *in, size_t len,
+			 struct sc_secret **out);
+
+/*
+ * MS-NRPC 3.1.4.3.1 (AES): session key and credential computation.
+ * sk = HMAC-SHA256(nt_hash, client_chal || server_chal)[0..15];
+ * cred = AES-128-CFB8(sk, IV = 0, chal).
+ */
+bool sci_netlogon_session_key(const uint8_t nt_hash[16],
+			      const uint8_t client_chal[8],
+			      const uint8_t server_chal[8],
+			      uint8_t sk_out[16]);
+bool sci_netlogon_cred(const uint8_t sk[16], const uint8_t in[8],
+		       uint8_t out[8]);
+
+/* Emit one progress line through the caller's message callback. */
+void sci_message(const struct sc_verify_opts *opts, const char *fmt, ...)
+	PRINTF_ATTRIBUTE(2, 3);
+
+/*
+ * Write a file atomically: a temporary file in the same directory, fsync,
+ * rename over path, fsync the directory.  mode applies from creation on
+ * (0600 for anything holding or describing a secret).
+ */
+enum sc_rc sci_write_file_atomic(TALLOC_CTX *mem_ctx, const char *path,
+				 const void *data, size_t len, mode_t mode,
+				 struct sc_error **err_out);
+
+/*
+ * Lockout memory: which secret fingerprints which DC rejected on which
+ * path, so later runs do not present them again (a KDC counts every
+ * wrong key against badPwdCount).
+ */
+struct sci_reject {
+	char *realm;
+	char *dc;
+	enum sc_path path;
+	char fingerprint[17];
+	bool has_ntstatus;
+	uint32_t ntstatus;
+	bool has_krb5;
+	int32_t krb5_code;
+	time_t when;
+};
+
+struct sci_state {
+	char *path;			/* NULL: memory only (not persisted) */
+	size_t count;
+	struct sci_reject *rejects;
+	bool dirty;
+};
+
+enum sc_rc sci_state_load(TALLOC_CTX *mem_ctx, const char *dir,
+			  struct sci_state **state_out,
+			  struct sc_error **err_out);
+const struct sci_reject *sci_state_find(const struct sci_state *state,
+					const char *realm, const char *dc,
+					enum sc_path path,
+					const char *fingerprint);
+void sci_state_record(struct sci_state *state, const char *realm,
+		      const char *dc, const struct sc_attempt *attempt);
+enum sc_rc sci_state_save(struct sci_state *state, struct sc_error **err_out);
+
+/*
+ * --- dc-discover.c / probe-ldap.c (owner: ld) -----------------------------
+ * Pure helpers, exported to tests/unit/test-ldap.c.
+ */
+
+/* One SRV record (RFC 2782) as sci_srv_sort() orders it. */
+struct sci_srv {
+	const char *target;		/* host name, no trailing dot */
+	uint16_t priority;
+	uint16_t weight;
+	uint16_t port;
+};
+
+/*
+ * Order SRV records the RFC 2782 way, but deterministically: priority
+ * ascending, then weight descending, then target name (case-insensitive).
+ */
+void sci_srv_sort(struct sci_srv *srv, size_t count);
+
+/*
+ * LDAP GeneralizedTime ("20240101120000.0Z", X.680 forms with optional
+ * minutes, seconds, fraction and Z or +-hh[mm]) -> Unix time, fraction
+ * dropped.  False on anything malformed.
+ */
+bool sci_gentime_parse(const char *s, time_t *out);
+
+/*
+ * An AD FILETIME attribute (decimal count of 100 ns since 1601, e.g.
+ * pwdLastSet) -> Unix time; 0 for "never" (0) and anything before 1970.
+ * False on anything that is not a decimal 64-bit integer.
+ */
+bool sci_filetime_parse(const char *s, time_t *out);
+
+/* An assertion value escaped per RFC 4515 (*, (, ), \, controls). */
+char *sci_ldap_escape_filter(TALLOC_CTX *mem_ctx, const char *value);
+
+#endif

@@ -1,0 +1,654 @@
+/*
+ * libsc - verify: stores -> probes -> verdict
+ *
+ * Lockout safety is decided here, once, for every caller: each distinct
+ * candidate secret is presented at most once per DC and path in a run, a
+ * path stops at its first definite answer, and secrets a DC rejected on an
+ * earlier run are not presented again (their remembered answer is used)
+ * until they change or the caller asks for a recheck.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <ctype.h>
+#include <krb5/krb5.h>
+#include "sc-private.h"
+
+#define DEFAULT_STATE_DIR "/var/lib/netchk"
+#define DEFAULT_TIMEOUT 5
+
+#define NT_STATUS_ACCESS_DENIED		0xC0000022u
+#define NT_STATUS_WRONG_PASSWORD	0xC000006Au
+#define NT_STATUS_LOGON_FAILURE		0xC000006Du
+
+void sci_message(const struct sc_verify_opts *opts, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (opts == NULL || opts->message == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	opts->message(opts->message_data, line);
+}
+
+/* Everything one run needs, so the per-path functions stay short. */
+struct run {
+	const struct sc_verify_opts *opts;
+	struct sc_probe_opts popts;
+	struct sc_verify_result *res;
+	struct sci_state *state;
+	const char *computer;
+};
+
+static bool want(const struct run *run, enum sc_path p)
+{
+	return (run->opts->paths & (1u << p)) != 0;
+}
+
+/* Append a copy of a to rep's attempts (owned by the result). */
+static struct sc_attempt *add_attempt(struct run *run,
+				      struct sc_dc_report *rep,
+				      const struct sc_attempt *a)
+{
+	struct sc_attempt *v;
+
+	v = talloc_realloc(run->res, rep->attempts, struct sc_attempt,
+			   rep->attempt_count + 1);
+	if (v == NULL)
+		return NULL;
+	rep->attempts = v;
+	v[rep->attempt_count] = *a;
+	if (a->detail != NULL)
+		v[rep->attempt_count].detail = talloc_strdup(run->res,
+							     a->detail);
+	return &v[rep->attempt_count++];
+}
+
+/* "NT_STATUS_ACCESS_DENIED (0xC0000022)" or the krb5 equivalent. */
+static char *answer_text(TALLOC_CTX *mem_ctx, const struct sc_attempt *a)
+{
+	const char *k5;
+
+	if (a->has_krb5) {
+		k5 = sc_krb5_code_name(a->krb5_code);
+		if (a->has_ntstatus)
+			return talloc_asprintf(mem_ctx, "%s (%d), %s "
+					       "(0x%08X)", k5 ? k5 : "krb5",
+					       a->krb5_code,
+					       sc_ntstatus_name(a->ntstatus),
+					       a->ntstatus);
+		return talloc_asprintf(mem_ctx, "%s (%d)", k5 ? k5 : "krb5",
+				       a->krb5_code);
+	}
+	if (a->has_ntstatus)
+		return talloc_asprintf(mem_ctx, "%s (0x%08X)",
+				       sc_ntstatus_name(a->ntstatus),
+				       a->ntstatus);
+	return talloc_strdup(mem_ctx, a->detail ? a->detail : "");
+}
+
+static void narrate(struct run *run, const struct sc_dc_report *rep,
+		    const struct sc_attempt *a)
+{
+	char *what, *ans = answer_text(NULL, a);
+
+	if (a->cand == SC_CAND_KEYTAB)
+		what = talloc_asprintf(ans, "keytab keys kvno %u", a->kvno);
+	else
+		what = talloc_asprintf(ans, "%s password",
+				       sc_cand_name(a->cand));
+	sci_message(run->opts, "%s: %s %s -> %s%s%s", rep->dc.name,
+		    sc_path_name(a->path), what, sc_outcome_name(a->outcome),
+		    ans && ans[0] ? ": " : "", ans ? ans : "");
+	talloc_free(ans);
+}
+
+/*
+ * Use the remembered answer instead of presenting a secret the DC already
+ * refused.  Returns true when the attempt was taken from memory.
+ */
+static bool from_memory(struct run *run, struct sc_dc_report *rep,
+			struct sc_attempt *a)
+{
+	const struct sci_reject *r;
+
+	if (run->opts->recheck)
+		return false;
+	r = sci_state_find(run->state, run->res->config->realm, rep->dc.name,
+			   a->path, a->fingerprint);
+	if (r == NULL)
+		return false;
+	a->outcome = SC_OUTCOME_REMEMBERED;
+	a->has_ntstatus = r->has_ntstatus;
+	a->ntstatus = r->ntstatus;
+	a->has_krb5 = r->has_krb5;
+	a->krb5_code = r->krb5_code;
+	a->detail = "rejected on an earlier run; not presented again "
+		    "(--recheck to present it)";
+	return true;
+}
+
+/* Wrong-password answers: only these justify trying another secret. */
+static bool wrong_password(const struct sc_attempt *a)
+{
+	if (a->outcome != SC_OUTCOME_REJECTED &&
+	    a->outcome != SC_OUTCOME_REMEMBERED)
+		return false;
+	if (a->path == SC_PATH_KERBEROS)
+		return a->has_krb5 && a->krb5_code == KRB5KDC_ERR_PREAUTH_FAILED;
+	return a->has_ntstatus && (a->ntstatus == NT_STATUS_ACCESS_DENIED ||
+				   a->ntstatus == NT_STATUS_WRONG_PASSWORD ||
+				   a->ntstatus == NT_STATUS_LOGON_FAILURE);
+}
+
+static enum sc_rc probe_netlogon(struct run *run, struct sc_dc_report *rep,
+				 struct sc_error **err_out)
+{
+	const struct sc_secrets *sec = run->res->secrets;
+	const struct sc_secret *cands[2] = { sec->current, sec->previous };
+	char seen[2][17] = { "", "" };
+	enum sc_rc rc = SC_OK;
+
+	for (int c = 0; c < 2; c++) {
+		TALLOC_CTX *tmp = talloc_new(NULL);
+		struct sc_secret *hash = NULL;
+		struct sc_attempt probe = { 0 }, *a = NULL, *got = NULL;
+
+		if (cands[c] == NULL) {
+			talloc_free(tmp);
+			continue;
+		}
+		rc = sc_nt_hash(tmp, cands[c], &hash, err_out);
+		if (rc != SC_OK) {
+			talloc_free(tmp);
+			return rc;
+		}
+		probe.path = SC_PATH_NETLOGON;
+		probe.cand = (enum sc_cand)c;
+		sc_fingerprint(hash, probe.fingerprint);
+		/* The same secret twice (current == previous): once. */
+		if (c == 1 && strcmp(probe.fingerprint, seen[0]) == 0) {
+			talloc_free(tmp);
+			break;
+		}
+		memcpy(seen[c], probe.fingerprint, 17);
+		if (!from_memory(run, rep, &probe)) {
+			rc = sc_probe_netlogon(tmp, &run->popts, &rep->dc,
+					       run->res->account,
+					       run->computer,
+					       sec->sec_channel_type, hash,
+					       &a, err_out);
+			if (rc != SC_OK) {
+				talloc_free(tmp);
+				return rc;
+			}
+			a->cand = probe.cand;
+			memcpy(a->fingerprint, probe.fingerprint, 17);
+			sci_state_record(run->state, run->res->config->realm,
+					 rep->dc.name, a);
+		} else {
+			a = &probe;
+		}
+		got = add_attempt(run, rep, a);
+		talloc_free(tmp);
+		if (got == NULL)
+			return SC_ENOMEM;
+		narrate(run, rep, got);
+		if (!wrong_password(got))
+			break;
+	}
+	return SC_OK;
+}
+
+static int kvno_desc(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? 1 : a > b ? -1 : 0;
+}
+
+/*
+ * The keys of one kvno for the AS principal: the entries of
+ * account@REALM when the keytab has them, else of any principal (all
+ * of the account's principals carry the same keys).  One per enctype.
+ */
+static size_t keys_of_kvno(const struct sc_keytab *kt, const char *princ,
+			   uint32_t kvno, struct sc_key *keys, size_t max)
+{
+	size_t n = 0;
+	bool exact = false;
+
+	for (size_t i = 0; i < kt->count; i++)
+		if (kt->entries[i].kvno == kvno &&
+		    strcasecmp(kt->entries[i].principal, princ) == 0)
+			exact = true;
+	for (size_t i = 0; i < kt->count && n < max; i++) {
+		const struct sc_keytab_entry *e = &kt->entries[i];
+		bool dup = false;
+
+		if (e->kvno != kvno ||
+		    (exact && strcasecmp(e->principal, princ) != 0))
+			continue;
+		for (size_t j = 0; j < n; j++)
+			dup = dup || keys[j].enctype == e->enctype;
+		if (dup)
+			continue;
+		keys[n].enctype = e->enctype;
+		keys[n].kvno = e->kvno;
+		keys[n].key = e->key;
+		n++;
+	}
+	return n;
+}
+
+/* One fingerprint over the whole key set of a kvno. */
+static void keys_fingerprint(const struct sc_key *keys, size_t n,
+			     char out[17])
+{
+	struct sc_secret *all;
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++)
+		len += keys[i].key->len;
+	all = sc_secret_new(NULL, NULL, len);
+	if (all == NULL) {
+		out[0] = '\0';
+		return;
+	}
+	len = 0;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(all->data + len, keys[i].key->data, keys[i].key->len);
+		len += keys[i].key->len;
+	}
+	sc_fingerprint(all, out);
+	talloc_free(all);
+}
+
+struct fp {
+	char s[17];
+};
+
+static enum sc_rc probe_kerberos(struct run *run, struct sc_dc_report *rep,
+				 const char **ccache_out,
+				 struct sc_error **err_out)
+{
+	const struct sc_keytab *kt = run->res->keytab;
+	const char *realm = run->res->config->realm;
+	char *princ;
+	uint32_t *kvnos;
+	size_t nk = 0;
+	struct fp *seen;
+	enum sc_rc rc = SC_OK;
+
+	if (kt == NULL || kt->count == 0)
+		return SC_OK;
+	princ = talloc_asprintf(NULL, "%s@%s", run->res->account, realm);
+	kvnos = talloc_array(princ, uint32_t, kt->count);
+	seen = talloc_array(princ, struct fp, kt->count);
+	if (princ == NULL || kvnos == NULL || seen == NULL) {
+		talloc_free(princ);
+		return SC_ENOMEM;
+	}
+	for (size_t i = 0; i < kt->count; i++) {
+		bool dup = false;
+
+		for (size_t j = 0; j < nk; j++)
+			dup = dup || kvnos[j] == kt->entries[i].kvno;
+		if (!dup)
+			kvnos[nk++] = kt->entries[i].kvno;
+	}
+	qsort(kvnos, nk, sizeof(kvnos[0]), kvno_desc);
+
+	for (size_t k = 0; k < nk; k++) {
+		struct sc_key keys[16];
+		struct sc_attempt probe = { 0 }, *a = NULL, *got;
+		const char *cc = NULL;
+		TALLOC_CTX *tmp;
+		size_t n = keys_of_kvno(kt, princ, kvnos[k], keys, 16);
+		bool dup = false;
+
+		if (n == 0)
+			continue;
+		probe.path = SC_PATH_KERBEROS;
+		probe.cand = SC_CAND_KEYTAB;
+		probe.kvno = kvnos[k];
+		keys_fingerprint(keys, n, probe.fingerprint);
+		for (size_t j = 0; j < k; j++)
+			dup = dup || strcmp(seen[j].s, probe.fingerprint) == 0;
+		memcpy(seen[k].s, probe.fingerprint, 17);
+		if (dup)
+			continue;
+		tmp = talloc_new(NULL);
+		if (!from_memory(run, rep, &probe)) {
+			rc = sc_probe_krb5(tmp, &run->popts, &rep->dc, realm,
+					   run->res->account, keys, n, &a,
+					   ccache_out != NULL ? &cc : NULL,
+					   err_out);
+			if (rc != SC_OK) {
+				talloc_free(tmp);
+				break;
+			}
+			/* the TGT's ccache name outlives this attempt */
+			if (cc != NULL)
+				cc = talloc_steal(run->res, cc);
+			a->cand = SC_CAND_KEYTAB;
+			a->kvno = kvnos[k];
+			memcpy(a->fingerprint, probe.fingerprint, 17);
+			sci_state_record(run->state, realm, rep->dc.name, a);
+		} else {
+			a = &probe;
+		}
+		got = add_attempt(run, rep, a);
+		talloc_free(tmp);
+		if (got == NULL) {
+			rc = SC_ENOMEM;
+			if (cc != NULL)
+				sc_ccache_destroy(cc);
+			break;
+		}
+		narrate(run, rep, got);
+		if (cc != NULL)
+			*ccache_out = cc;
+		if (!wrong_password(got))
+			break;
+	}
+	talloc_free(princ);
+	return rc;
+}
+
+/* Per-path state for the renderers, from the attempts. */
+static void path_states(struct run *run, struct sc_dc_report *rep)
+{
+	for (int p = 0; p < SC_PATH_COUNT; p++) {
+		struct sc_path_state *ps = &rep->paths[p];
+		const struct sc_attempt *first = NULL, *ok = NULL;
+
+		ps->health = SC_HEALTH_UNKNOWN;
+		if (!rep->path_run[p]) {
+			ps->summary = "not run";
+			continue;
+		}
+		if (p == SC_PATH_LDAP) {
+			const struct sc_ldap_result *l = rep->ldap;
+
+			if (l == NULL || !l->reached) {
+				ps->summary = "DC did not answer";
+			} else if (!l->bound) {
+				ps->summary = talloc_asprintf(run->res,
+					"rootDSE read (clock offset %llds); "
+					"no bind: %s", (long long)
+					l->clock_offset,
+					l->detail ? l->detail :
+					"no working Kerberos credentials");
+			} else if (!l->account.found) {
+				ps->health = SC_HEALTH_BROKEN;
+				ps->summary = "bound, but the account is not "
+					      "in the directory";
+			} else {
+				ps->health = (l->account.uac & 2) ?
+					SC_HEALTH_BROKEN : SC_HEALTH_OK;
+				ps->summary = talloc_asprintf(run->res,
+					"account %s, kvno %u, "
+					"userAccountControl 0x%x",
+					(l->account.uac & 2) ? "disabled" :
+					"enabled", l->account.kvno,
+					l->account.uac);
+			}
+			continue;
+		}
+		for (size_t i = 0; i < rep->attempt_count; i++) {
+			const struct sc_attempt *a = &rep->attempts[i];
+
+			if (a->path != (enum sc_path)p)
+				continue;
+			if (first == NULL)
+				first = a;
+			if (a->outcome == SC_OUTCOME_ACCEPTED && ok == NULL)
+				ok = a;
+		}
+		if (first == NULL) {
+			ps->summary = p == SC_PATH_KERBEROS ?
+				"no keytab keys to present" :
+				"no password to present";
+			if (p == SC_PATH_KERBEROS)
+				ps->health = SC_HEALTH_BROKEN;
+			continue;
+		}
+		if (ok != NULL) {
+			ps->health = ok == first ? SC_HEALTH_OK :
+				     SC_HEALTH_WARNING;
+			ps->summary = talloc_asprintf(run->res,
+				"%s accepted", ok->cand == SC_CAND_KEYTAB ?
+				talloc_asprintf(run->res, "kvno %u keys",
+						ok->kvno) :
+				talloc_asprintf(run->res, "%s password",
+						sc_cand_name(ok->cand)));
+		} else {
+			ps->health = first->outcome == SC_OUTCOME_UNREACHABLE ?
+				     SC_HEALTH_UNKNOWN : SC_HEALTH_BROKEN;
+			ps->remembered =
+				first->outcome == SC_OUTCOME_REMEMBERED;
+			ps->summary = answer_text(run->res, first);
+		}
+		ps->has_ntstatus = (ok ? ok : first)->has_ntstatus;
+		ps->ntstatus = (ok ? ok : first)->ntstatus;
+		ps->has_krb5 = (ok ? ok : first)->has_krb5;
+		ps->krb5_code = (ok ? ok : first)->krb5_code;
+	}
+}
+
+static bool answered(const struct sc_dc_report *rep)
+{
+	for (size_t i = 0; i < rep->attempt_count; i++)
+		if (rep->attempts[i].outcome != SC_OUTCOME_UNREACHABLE &&
+		    rep->attempts[i].outcome != SC_OUTCOME_ERROR)
+			return true;
+	return rep->ldap != NULL && rep->ldap->reached;
+}
+
+static enum sc_rc probe_dc(struct run *run, struct sc_dc_report *rep,
+			   struct sc_error **err_out)
+{
+	const char *ccache = NULL;
+	enum sc_rc rc = SC_OK;
+
+	sci_message(run->opts, "Verifying the secure channel of %s with DC "
+		    "%s (%s)", run->res->account, rep->dc.name,
+		    rep->dc.address);
+	if (want(run, SC_PATH_NETLOGON) && run->res->secrets != NULL) {
+		rep->path_run[SC_PATH_NETLOGON] = true;
+		rc = probe_netlogon(run, rep, err_out);
+		if (rc != SC_OK)
+			goto done;
+	}
+	if (want(run, SC_PATH_KERBEROS)) {
+		rep->path_run[SC_PATH_KERBEROS] = true;
+		rc = probe_kerberos(run, rep, want(run, SC_PATH_LDAP) ?
+				    &ccache : NULL, err_out);
+		if (rc != SC_OK)
+			goto done;
+	}
+	if (want(run, SC_PATH_LDAP) &&
+	    (answered(rep) || rep->attempt_count == 0)) {
+		rep->path_run[SC_PATH_LDAP] = true;
+		rc = sc_probe_ldap(run->res, &run->popts, &rep->dc, ccache,
+				   run->res->account, &rep->ldap, err_out);
+		if (rc != SC_OK)
+			goto done;
+		if (rep->ldap->bound)
+			sci_message(run->opts, "%s: ldap account state -> "
+				    "userAccountControl 0x%x, kvno %u",
+				    rep->dc.name, rep->ldap->account.uac,
+				    rep->ldap->account.kvno);
+		else
+			sci_message(run->opts, "%s: ldap -> %s",
+				    rep->dc.name, rep->ldap->reached ?
+				    "rootDSE only (not bound)" :
+				    "no answer");
+	}
+done:
+	if (ccache != NULL)
+		sc_ccache_destroy(ccache);
+	path_states(run, rep);
+	return rc;
+}
+
+static char *upper_account(TALLOC_CTX *mem_ctx, const char *name)
+{
+	size_t n = strlen(name);
+	char *s = talloc_asprintf(mem_ctx, "%s%s", name,
+				  n > 0 && name[n - 1] == '$' ? "" : "$");
+
+	for (char *p = s; p != NULL && *p; p++)
+		*p = toupper((unsigned char)*p);
+	return s;
+}
+
+/* Valid NetBIOS computer name: 1-15 chars, no dots or specials. */
+static bool valid_host(const char *h)
+{
+	size_t n = strlen(h);
+
+	if (n > 0 && h[n - 1] == '$')
+		n--;
+	if (n == 0 || n > 15)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)h[i]) && h[i] != '-' &&
+		    h[i] != '_')
+			return false;
+	return true;
+}
+
+enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
+		     struct sc_verify_result **result_out,
+		     struct sc_error **err_out)
+{
+	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
+	struct sc_verify_result *res;
+	struct run run = { .opts = opts };
+	struct sc_dc *dcs = NULL;
+	size_t ndc = 0;
+	double t0 = sci_now();
+	enum sc_rc rc;
+
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
+	res = talloc_zero(tmp_ctx, struct sc_verify_result);
+	if (res == NULL) {
+		rc = SC_ENOMEM;
+		goto done;
+	}
+	run.res = res;
+	run.popts.timeout = opts->timeout > 0 ? opts->timeout :
+			    DEFAULT_TIMEOUT;
+	if (opts->paths == 0) {
+		rc = sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE, 0,
+			       "no path to verify");
+		goto done;
+	}
+	if (opts->host != NULL && !valid_host(opts->host)) {
+		rc = sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE, 0,
+			       "'%s' is not a valid computer name (1-15 "
+			       "letters, digits, '-' or '_')", opts->host);
+		goto done;
+	}
+
+	/* stores */
+	rc = sc_config_load(res, opts->smb_conf, opts->keytab, &res->config,
+			    err_out);
+	if (rc != SC_OK)
+		goto done;
+	res->account = upper_account(res, opts->host ? opts->host :
+				     res->config->netbios_name);
+	run.computer = talloc_strndup(res, res->account,
+				      strlen(res->account) - 1);
+	if (opts->paths & (1u << SC_PATH_NETLOGON)) {
+		rc = sc_secrets_load(res, res->config->secrets_path,
+				     res->config->workgroup, &res->secrets,
+				     err_out);
+		if (rc != SC_OK)
+			goto done;
+	}
+	if (opts->paths & ((1u << SC_PATH_KERBEROS) | (1u << SC_PATH_LDAP))) {
+		rc = sc_keytab_load(res, res->config->keytab_name,
+				    res->account, res->config->realm,
+				    &res->keytab, err_out);
+		if (rc != SC_OK)
+			goto done;
+		if (res->secrets != NULL) {
+			rc = sc_keytab_compare(res->keytab, res->secrets,
+					       res->config->realm,
+					       res->account, err_out);
+			if (rc != SC_OK)
+				goto done;
+		}
+	}
+	sci_message(opts, "Read %s: %s password%s; keytab %s: %zu entr%s "
+		    "(highest kvno %u)", res->config->secrets_path,
+		    res->secrets == NULL ? "not read," :
+		    res->secrets->current ? "current" : "NO",
+		    res->secrets && res->secrets->previous ? " and previous"
+		    : "", res->config->keytab_name,
+		    res->keytab ? res->keytab->count : 0,
+		    res->keytab && res->keytab->count == 1 ? "y" : "ies",
+		    res->keytab ? sc_keytab_max_kvno(res->keytab) : 0);
+
+	rc = sci_state_load(res, opts->state_dir ? opts->state_dir :
+			    DEFAULT_STATE_DIR, &run.state, err_out);
+	if (rc != SC_OK)
+		goto done;
+
+	/* DCs: the named one, or the domain's in DNS order */
+	if (opts->server != NULL) {
+		struct sc_dc *dc = NULL;
+
+		rc = sc_dc_resolve(res, opts->server, &dc, err_out);
+		if (rc != SC_OK)
+			goto done;
+		dcs = dc;
+		ndc = 1;
+	} else {
+		rc = sc_dc_discover(res, res->config->dns_domain, &dcs, &ndc,
+				    err_out);
+		if (rc != SC_OK)
+			goto done;
+	}
+
+	/*
+	 * Like the host itself, use the first DC that answers; report every
+	 * DC that was tried.
+	 */
+	res->dcs = talloc_zero_array(res, struct sc_dc_report, ndc);
+	if (res->dcs == NULL) {
+		rc = SC_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < ndc; i++) {
+		struct sc_dc_report *rep = &res->dcs[res->dc_count++];
+
+		rep->dc = dcs[i];
+		rc = probe_dc(&run, rep, err_out);
+		if (rc != SC_OK)
+			goto done;
+		res->verdict = sc_verdict_compute(rep, res->secrets,
+						  res->keytab);
+		if (answered(rep))
+			break;
+	}
+	/* The lockout memory matters more than this run's exit code. */
+	rc = sci_state_save(run.state, NULL);
+	if (rc != SC_OK)
+		sci_message(opts, "warning: could not save %s; rejected "
+			    "secrets will be presented again next run",
+			    run.state->path);
+	res->seconds = sci_now() - t0;
+	*result_out = talloc_move(mem_ctx, &res);
+	rc = SC_OK;
+done:
+	talloc_free(tmp_ctx);
+	return rc;
+}

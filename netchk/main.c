@@ -1,0 +1,83 @@
+/*
+ * netchk - verify and repair the machine account trust of an AD member
+ *
+ * The CLI owns argv, popt, exit codes and every renderer; libsc never
+ * prints.  The verb table below is the single source of the verbs.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "netchk.h"
+
+static const struct netchk_verb verbs[] = {
+	{ "verify", "[HOST]",
+	  "prove the stored machine secret against the DC on every path",
+	  netchk_verify_options, netchk_verify },
+};
+
+#define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+void netchk_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("netchk: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int netchk_exit_of(enum sc_health health)
+{
+	switch (health) {
+	case SC_HEALTH_OK: return NETCHK_EXIT_OK;
+	case SC_HEALTH_WARNING: return NETCHK_EXIT_WARNING;
+	case SC_HEALTH_BROKEN: return NETCHK_EXIT_BROKEN;
+	case SC_HEALTH_UNKNOWN: break;
+	}
+	return NETCHK_EXIT_UNKNOWN;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: netchk [--version] [--help] VERB [OPTIONS] "
+		"[ARGS]\n\nVerbs:\n");
+	for (size_t i = 0; i < NVERBS; i++)
+		fprintf(out, "  %-8s %-8s %s\n", verbs[i].name, verbs[i].args,
+			verbs[i].summary);
+	fprintf(out, "\n'netchk VERB --help' lists a verb's options.\n"
+		"Exit status: 0 healthy, 1 warning, 2 trust broken, "
+		"3 could not decide or bad input.\n");
+}
+
+int main(int argc, const char **argv)
+{
+	/* A DC that drops the connection must not kill us mid-write. */
+	signal(SIGPIPE, SIG_IGN);
+	if (argc < 2) {
+		usage(stderr);
+		return NETCHK_EXIT_UNKNOWN;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return NETCHK_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("netchk %s (libsc %s)\n", SC_VERSION, sc_version());
+		return NETCHK_EXIT_OK;
+	}
+	/* Hidden: the verb list, for the completion scripts and tests. */
+	if (strcmp(argv[1], "--list-verbs") == 0) {
+		for (size_t i = 0; i < NVERBS; i++)
+			printf("%s\n", verbs[i].name);
+		return NETCHK_EXIT_OK;
+	}
+	for (size_t i = 0; i < NVERBS; i++)
+		if (strcmp(argv[1], verbs[i].name) == 0)
+			return verbs[i].run(&verbs[i], argc - 1, argv + 1);
+	netchk_error("unknown verb '%s' (try 'netchk --help')", argv[1]);
+	return NETCHK_EXIT_UNKNOWN;
+}

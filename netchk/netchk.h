@@ -1,0 +1,52 @@
+/*
+ * netchk - the CLI edge: verbs, exit codes, renderers
+ */
+#ifndef NETCHK_H
+#define NETCHK_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <popt.h>
+#include <sc/sc.h>
+
+/*
+ * Exit codes, defined once.  The man page's EXIT STATUS section lists the
+ * same numbers; tests/integration/t-docs.sh checks that they agree.
+ */
+enum netchk_exit {
+	NETCHK_EXIT_OK = 0,		/* healthy */
+	NETCHK_EXIT_WARNING = 1,	/* works, but degraded */
+	NETCHK_EXIT_BROKEN = 2,		/* trust broken on some path */
+	NETCHK_EXIT_UNKNOWN = 3,	/* could not decide / bad input */
+};
+
+/* One verb: the table in main.c is the source of --help, the man page
+ * check and the completions check. */
+struct netchk_verb {
+	const char *name;
+	const char *args;		/* e.g. "[HOST]" */
+	const char *summary;
+	const struct poptOption *options;
+	int (*run)(const struct netchk_verb *verb, int argc,
+		   const char **argv);
+};
+
+int netchk_verify(const struct netchk_verb *verb, int argc,
+		  const char **argv);
+
+extern const struct poptOption netchk_verify_options[];
+
+/* Renderers (stdout). */
+void netchk_render_verify_text(FILE *out,
+			       const struct sc_verify_result *res);
+void netchk_render_verify_json(FILE *out,
+			       const struct sc_verify_result *res);
+
+/* Exit code of a verdict. */
+int netchk_exit_of(enum sc_health health);
+
+/* "netchk: <message>" on stderr, one line. */
+void netchk_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+#endif

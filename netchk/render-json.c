@@ -1,0 +1,254 @@
+/*
+ * netchk - JSON renderer
+ *
+ * Keys are stable and never translated; "schema" is bumped on any
+ * incompatible change.  Codes appear both as numbers/hex and as names.
+ */
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+#include "netchk.h"
+
+#define NETCHK_JSON_SCHEMA 1
+
+static void jstr(FILE *out, const char *s)
+{
+	if (s == NULL) {
+		fputs("null", out);
+		return;
+	}
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '\t': fputs("\\t", out); break;
+		default:
+			if (*p < 0x20)
+				fprintf(out, "\\u%04x", *p);
+			else
+				fputc(*p, out);
+		}
+	}
+	fputc('"', out);
+}
+
+static void jkey(FILE *out, const char *k)
+{
+	jstr(out, k);
+	fputc(':', out);
+}
+
+static void jcodes(FILE *out, bool has_nt, uint32_t nt, bool has_k5,
+		   int32_t k5)
+{
+	char hex[16];
+
+	jkey(out, "ntstatus");
+	if (has_nt) {
+		snprintf(hex, sizeof(hex), "0x%08" PRIX32, nt);
+		jstr(out, hex);
+	} else {
+		fputs("null", out);
+	}
+	fputc(',', out);
+	jkey(out, "ntstatus_name");
+	jstr(out, has_nt ? sc_ntstatus_name(nt) : NULL);
+	fputc(',', out);
+	jkey(out, "krb5_code");
+	if (has_k5)
+		fprintf(out, "%" PRId32, k5);
+	else
+		fputs("null", out);
+	fputc(',', out);
+	jkey(out, "krb5_name");
+	jstr(out, has_k5 ? sc_krb5_code_name(k5) : NULL);
+}
+
+static const char *match_name(enum sc_key_match m)
+{
+	switch (m) {
+	case SC_KEY_MATCH_CURRENT: return "current";
+	case SC_KEY_MATCH_PREVIOUS: return "previous";
+	case SC_KEY_MATCH_NONE: return "none";
+	case SC_KEY_MATCH_UNKNOWN: break;
+	}
+	return "unknown";
+}
+
+static void render_stores(FILE *out, const struct sc_verify_result *res)
+{
+	const struct sc_secrets *s = res->secrets;
+	const struct sc_keytab *kt = res->keytab;
+
+	jkey(out, "secrets");
+	if (s == NULL) {
+		fputs("null", out);
+	} else {
+		fputc('{', out);
+		jkey(out, "path"); jstr(out, s->path); fputc(',', out);
+		fprintf(out, "\"current\":%s,\"previous\":%s,",
+			s->current ? "true" : "false",
+			s->previous ? "true" : "false");
+		jkey(out, "last_change");
+		if (s->have_last_change)
+			fprintf(out, "%lld", (long long)s->last_change);
+		else
+			fputs("null", out);
+		fprintf(out, ",\"sec_channel_type\":%" PRIu32 ",",
+			s->sec_channel_type);
+		jkey(out, "domain_sid"); jstr(out, s->domain_sid);
+		fputc(',', out);
+		jkey(out, "domain_guid"); jstr(out, s->domain_guid);
+		fputc('}', out);
+	}
+	fputc(',', out);
+	jkey(out, "keytab");
+	if (kt == NULL) {
+		fputs("null", out);
+		return;
+	}
+	fputc('{', out);
+	jkey(out, "name"); jstr(out, kt->name);
+	fprintf(out, ",\"max_kvno\":%" PRIu32 ",\"other_entries\":%zu,"
+		"\"entries\":[", sc_keytab_max_kvno(kt), kt->other_count);
+	for (size_t i = 0; i < kt->count; i++) {
+		const struct sc_keytab_entry *e = &kt->entries[i];
+
+		fputs(i ? ",{" : "{", out);
+		jkey(out, "principal"); jstr(out, e->principal);
+		fprintf(out, ",\"kvno\":%" PRIu32 ",\"enctype\":%" PRId32 ",",
+			e->kvno, e->enctype);
+		jkey(out, "enctype_name"); jstr(out, e->enctype_name);
+		fputc(',', out);
+		jkey(out, "matches"); jstr(out, match_name(e->match));
+		fputc('}', out);
+	}
+	fputs("]}", out);
+}
+
+static void render_dc(FILE *out, const struct sc_dc_report *rep)
+{
+	fputc('{', out);
+	jkey(out, "name"); jstr(out, rep->dc.name); fputc(',', out);
+	jkey(out, "address"); jstr(out, rep->dc.address); fputc(',', out);
+	jkey(out, "paths");
+	fputc('{', out);
+	for (int p = 0; p < SC_PATH_COUNT; p++) {
+		const struct sc_path_state *ps = &rep->paths[p];
+
+		if (p)
+			fputc(',', out);
+		jkey(out, sc_path_name(p));
+		fputc('{', out);
+		fprintf(out, "\"run\":%s,", rep->path_run[p] ? "true"
+							      : "false");
+		jkey(out, "status"); jstr(out, sc_health_name(ps->health));
+		fputc(',', out);
+		jcodes(out, ps->has_ntstatus, ps->ntstatus, ps->has_krb5,
+		       ps->krb5_code);
+		fprintf(out, ",\"remembered\":%s,",
+			ps->remembered ? "true" : "false");
+		jkey(out, "summary"); jstr(out, ps->summary);
+		fputc('}', out);
+	}
+	fputs("},\"attempts\":[", out);
+	for (size_t i = 0; i < rep->attempt_count; i++) {
+		const struct sc_attempt *a = &rep->attempts[i];
+
+		fputs(i ? ",{" : "{", out);
+		jkey(out, "path"); jstr(out, sc_path_name(a->path));
+		fputc(',', out);
+		jkey(out, "secret"); jstr(out, sc_cand_name(a->cand));
+		fputc(',', out);
+		if (a->cand == SC_CAND_KEYTAB)
+			fprintf(out, "\"kvno\":%" PRIu32 ",", a->kvno);
+		jkey(out, "outcome"); jstr(out, sc_outcome_name(a->outcome));
+		fputc(',', out);
+		jcodes(out, a->has_ntstatus, a->ntstatus, a->has_krb5,
+		       a->krb5_code);
+		fputc(',', out);
+		jkey(out, "fingerprint"); jstr(out, a->fingerprint);
+		fputc(',', out);
+		jkey(out, "detail"); jstr(out, a->detail);
+		fprintf(out, ",\"seconds\":%.3f}", a->seconds);
+	}
+	fputs("],\"ldap\":", out);
+	if (rep->ldap == NULL) {
+		fputs("null", out);
+	} else {
+		const struct sc_ldap_result *l = rep->ldap;
+
+		fprintf(out, "{\"reached\":%s,\"bound\":%s,",
+			l->reached ? "true" : "false",
+			l->bound ? "true" : "false");
+		jkey(out, "clock_offset");
+		if (l->have_time)
+			fprintf(out, "%lld", (long long)l->clock_offset);
+		else
+			fputs("null", out);
+		fputc(',', out);
+		jkey(out, "detail"); jstr(out, l->detail);
+		fputs(",\"account\":", out);
+		if (!l->bound) {
+			fputs("null", out);
+		} else {
+			fprintf(out, "{\"found\":%s,\"userAccountControl\":%"
+				PRIu32 ",\"msDS-KeyVersionNumber\":",
+				l->account.found ? "true" : "false",
+				l->account.uac);
+			if (l->account.has_kvno)
+				fprintf(out, "%" PRIu32, l->account.kvno);
+			else
+				fputs("null", out);
+			fprintf(out, ",\"pwdLastSet\":%lld,",
+				(long long)l->account.pwd_last_set);
+			jkey(out, "dNSHostName");
+			jstr(out, l->account.dns_host_name);
+			fputs(",\"servicePrincipalName\":[", out);
+			for (size_t i = 0; l->account.spns != NULL &&
+			     l->account.spns[i] != NULL; i++) {
+				if (i)
+					fputc(',', out);
+				jstr(out, l->account.spns[i]);
+			}
+			fputs("]}", out);
+		}
+		fputc('}', out);
+	}
+	fputc('}', out);
+}
+
+void netchk_render_verify_json(FILE *out, const struct sc_verify_result *res)
+{
+	const struct sc_verdict *v = &res->verdict;
+
+	fprintf(out, "{\"schema\":%d,\"command\":\"verify\",",
+		NETCHK_JSON_SCHEMA);
+	jkey(out, "version"); jstr(out, sc_version()); fputc(',', out);
+	jkey(out, "account"); jstr(out, res->account); fputc(',', out);
+	jkey(out, "workgroup"); jstr(out, res->config->workgroup);
+	fputc(',', out);
+	jkey(out, "realm"); jstr(out, res->config->realm); fputc(',', out);
+	jkey(out, "stores"); fputc('{', out);
+	render_stores(out, res);
+	fputs("},\"dcs\":[", out);
+	for (size_t i = 0; i < res->dc_count; i++) {
+		if (i)
+			fputc(',', out);
+		render_dc(out, &res->dcs[i]);
+	}
+	fputs("],\"verdict\":{", out);
+	jkey(out, "status"); jstr(out, sc_health_name(v->health));
+	fprintf(out, ",\"exit_code\":%d,", netchk_exit_of(v->health));
+	jkey(out, "dc"); jstr(out, v->dc); fputc(',', out);
+	jkey(out, "diagnosis"); jstr(out, sc_diag_name(v->diag));
+	fputc(',', out);
+	jkey(out, "text"); jstr(out, sc_diag_text(v->diag)); fputc(',', out);
+	jkey(out, "repair"); jstr(out, sc_repair_name(v->repair));
+	fputc(',', out);
+	jkey(out, "repair_text"); jstr(out, sc_repair_text(v->repair));
+	fprintf(out, "},\"seconds\":%.3f}\n", res->seconds);
+}

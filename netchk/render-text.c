@@ -1,0 +1,99 @@
+/*
+ * netchk - human renderer
+ *
+ * Results on stdout; the step narration went to stderr while probing.
+ * The last line is always the verdict.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "netchk.h"
+
+static const char *label(enum sc_health h, bool run)
+{
+	if (!run)
+		return "--";
+	switch (h) {
+	case SC_HEALTH_OK: return "OK";
+	case SC_HEALTH_WARNING: return "WARN";
+	case SC_HEALTH_BROKEN: return "FAIL";
+	case SC_HEALTH_UNKNOWN: break;
+	}
+	return "??";
+}
+
+static void keytab_line(FILE *out, const struct sc_keytab *kt)
+{
+	size_t cur = 0, prev = 0, none = 0;
+
+	for (size_t i = 0; i < kt->count; i++) {
+		switch (kt->entries[i].match) {
+		case SC_KEY_MATCH_CURRENT: cur++; break;
+		case SC_KEY_MATCH_PREVIOUS: prev++; break;
+		case SC_KEY_MATCH_NONE: none++; break;
+		default: break;
+		}
+	}
+	fprintf(out, "  keytab       %s: %zu entr%s, highest kvno %" PRIu32,
+		kt->name, kt->count, kt->count == 1 ? "y" : "ies",
+		sc_keytab_max_kvno(kt));
+	if (cur + prev + none > 0)
+		fprintf(out, " (%zu match the current password, %zu the "
+			"previous, %zu neither)", cur, prev, none);
+	fputc('\n', out);
+}
+
+void netchk_render_verify_text(FILE *out, const struct sc_verify_result *res)
+{
+	const struct sc_verdict *v = &res->verdict;
+
+	fprintf(out, "Account  %s in %s (%s)\n", res->account,
+		res->config->workgroup, res->config->realm);
+	if (res->secrets != NULL) {
+		const struct sc_secrets *s = res->secrets;
+		char when[64] = "unknown";
+
+		if (s->have_last_change) {
+			struct tm tm;
+
+			gmtime_r(&s->last_change, &tm);
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ",
+				 &tm);
+		}
+		fprintf(out, "  secrets.tdb  %s: %s%s, last change %s\n",
+			s->path, s->current ? "current password" :
+			"NO machine password",
+			s->previous ? " + previous" : "", when);
+	}
+	if (res->keytab != NULL)
+		keytab_line(out, res->keytab);
+	for (size_t i = 0; i < res->dc_count; i++) {
+		const struct sc_dc_report *rep = &res->dcs[i];
+
+		fprintf(out, "DC %s (%s)\n", rep->dc.name, rep->dc.address);
+		for (int p = 0; p < SC_PATH_COUNT; p++) {
+			const struct sc_path_state *ps = &rep->paths[p];
+
+			if (!rep->path_run[p])
+				continue;
+			fprintf(out, "  %-10s %-4s %s%s\n", sc_path_name(p),
+				label(ps->health, rep->path_run[p]),
+				ps->summary ? ps->summary : "",
+				ps->remembered ? " [remembered]" : "");
+		}
+		if (rep->ldap != NULL && rep->ldap->have_time)
+			fprintf(out, "  %-10s %-4s %+lld s\n", "clock",
+				llabs(rep->ldap->clock_offset) > 300 ?
+				"FAIL" : "OK",
+				(long long)rep->ldap->clock_offset);
+	}
+	fprintf(out, "Diagnosis: %s\n", sc_diag_text(v->diag));
+	fprintf(out, "Repair:    %s\n", sc_repair_text(v->repair));
+	fprintf(out, "Verdict:   %s (%s)%s%s\n",
+		v->health == SC_HEALTH_OK ? "HEALTHY" :
+		v->health == SC_HEALTH_WARNING ? "WARNING" :
+		v->health == SC_HEALTH_BROKEN ? "BROKEN" : "UNKNOWN",
+		sc_diag_name(v->diag), v->dc ? " on " : "",
+		v->dc ? v->dc : "");
+}

@@ -1,0 +1,39 @@
+#!/bin/bash
+# Install the Debian 12 packages netchk needs to build, test and run its
+# lab domain.  Idempotent; quick when everything is present.
+set -euo pipefail
+
+PACKAGES=(
+	# build
+	build-essential meson ninja-build pkg-config
+	samba-dev libtalloc-dev libtevent-dev libtdb-dev libwbclient-dev
+	libsmbclient-dev libkrb5-dev libpopt-dev libldap2-dev
+	libsasl2-dev libgnutls28-dev libcmocka-dev
+	# run: SASL GSSAPI for the LDAP bind as the machine
+	libsasl2-modules-gssapi-mit
+	# the lab domain and the tools we compare with
+	samba samba-ad-dc samba-ad-provision samba-dsdb-modules winbind
+	krb5-user smbclient ldb-tools tdb-tools python3-tdb
+	bash-completion iproute2 util-linux procps jq faketime hyperfine
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing+=("$p")
+done
+if ((${#missing[@]} > 0)); then
+	echo "deps: installing ${missing[*]}" >&2
+	# Installing samba must not start daemons on this host.
+	policy=/usr/sbin/policy-rc.d
+	created_policy=0
+	if [[ ! -e $policy ]]; then
+		printf '#!/bin/sh\nexit 101\n' >"$policy"
+		chmod 755 "$policy"
+		created_policy=1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	((created_policy)) && rm -f "$policy"
+fi

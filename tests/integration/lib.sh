@@ -1,0 +1,100 @@
+# Integration test helpers: a real Samba AD DC and member from tests/lab.
+# Each t-*.sh sources this, builds a fresh lab domain, breaks it the way
+# the field does, runs netchk inside the member and asserts both netchk's
+# answer and the DC-side truth.
+set -euo pipefail
+
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LAB="$TESTS_DIR/lab/lab.sh"
+NETCHK_BIN=${NETCHK_BIN:?NETCHK_BIN must point at the built netchk}
+TEST_NAME=$(basename "$0" .sh)
+OUT=$(mktemp -d "/tmp/netchk-$TEST_NAME.XXXXXX")
+STATE_DIR="$OUT/state"
+PASSED=0
+FAILED=0
+
+# shellcheck source=../lab/lab.sh
+eval "$("$LAB" member-paths)"
+
+cleanup() {
+	local rc=$?
+	if ((FAILED > 0)) || ((rc != 0)); then
+		echo "# output kept in $OUT" >&2
+	else
+		rm -rf "$OUT"
+	fi
+	echo "$PASSED passed, $FAILED failed"
+	((FAILED == 0)) && ((rc == 0))
+}
+trap cleanup EXIT
+
+ok() { PASSED=$((PASSED + 1)); echo "ok - $*"; }
+not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $*"; }
+
+lab_fresh() {
+	"$LAB" rebuild >"$OUT/lab.log" 2>&1 || {
+		tail -20 "$OUT/lab.log" >&2
+		echo "Bail out! lab rebuild failed" >&2
+		exit 1
+	}
+}
+
+lab_break() {
+	"$LAB" break "$1" >>"$OUT/lab.log" 2>&1 || {
+		tail -20 "$OUT/lab.log" >&2
+		echo "Bail out! lab break $1 failed" >&2
+		exit 1
+	}
+}
+
+# Run a command inside the member; sets RC, leaves stdout/stderr in files.
+member_run() {
+	set +e
+	"$LAB" member "$@" >"$OUT/stdout" 2>"$OUT/stderr"
+	RC=$?
+	set -e
+	NRUN=$((${NRUN:-0} + 1))
+	cp "$OUT/stdout" "$OUT/stdout.$NRUN"
+	cp "$OUT/stderr" "$OUT/stderr.$NRUN"
+}
+
+netchk() {
+	member_run "$NETCHK_BIN" "$@"
+}
+
+verify() {
+	netchk verify -s "$SMB_CONF" --state-dir "$STATE_DIR" "$@"
+}
+
+# The DC's view of MEMBER1$: dc_attr msDS-KeyVersionNumber
+dc_attr() {
+	"$LAB" dc-account "$1" 2>/dev/null | sed -n "s/^$1: //p"
+}
+
+expect_rc() {
+	if [[ $RC == "$1" ]]; then ok "$2: exit $RC"
+	else not_ok "$2: exit $RC, expected $1"; sed 's/^/#   /' "$OUT/stderr" "$OUT/stdout" >&2; fi
+}
+
+# expect_json '.verdict.diagnosis' 'all-rejected' 'what'
+expect_json() {
+	local got
+	got=$(jq -r "$1" "$OUT/stdout" 2>/dev/null || echo "<invalid json>")
+	if [[ $got == "$2" ]]; then ok "$3: $1 = $2"
+	else not_ok "$3: $1 = '$got', expected '$2'"; fi
+}
+
+expect_grep() {
+	if grep -qE -- "$2" "$OUT/$1"; then ok "$3"
+	else not_ok "$3: /$2/ not in $1"; sed 's/^/#   /' "$OUT/$1" >&2; fi
+}
+
+expect_no_grep() {
+	if ! grep -qE -- "$2" "$OUT/$1"; then ok "$3"
+	else not_ok "$3: /$2/ found in $1"; fi
+}
+
+expect_eq() {
+	if [[ $1 == "$2" ]]; then ok "$3: $1"
+	else not_ok "$3: '$1', expected '$2'"; fi
+}

@@ -1,0 +1,1006 @@
+#!/usr/bin/env bash
+# tests/lab/lab.sh - throw-away Samba AD lab for netchk.
+#
+# One Samba 4 AD DC (dc1.netchk.test, 127.0.0.10) and one joined member
+# (MEMBER1, 127.0.0.20) inside the network namespace $NETCHK_NETNS.  Every
+# command runs in a private mount overlay that bind-mounts the lab's own
+# hosts, resolv.conf, smb.conf and /run/samba, so the host's /etc and
+# /run/samba are never written.  All state lives under $NETCHK_LAB.
+#
+# Usage: lab.sh help          (needs root: ip netns and bind mounts)
+#
+# Tests may `source` this file to get the LAB_* variables and helper
+# functions; nothing runs and no shell options change when it is sourced.
+
+# Strict mode only when executed; a sourcing shell keeps its own options.
+[[ "${BASH_SOURCE[0]}" != "$0" ]] || set -euo pipefail
+
+# ---------------------------------------------------------------------------
+# Lab constants (exported for tests)
+# ---------------------------------------------------------------------------
+export NETCHK_LAB="${NETCHK_LAB:-/var/tmp/netchk-lab}"
+export NETCHK_NETNS="${NETCHK_NETNS:-netchk}"
+
+export LAB_DIR="$NETCHK_LAB"
+export LAB_NETNS="$NETCHK_NETNS"
+export LAB_REALM=NETCHK.TEST
+export LAB_WORKGROUP=NETCHK
+export LAB_DNS_DOMAIN=netchk.test
+export LAB_DC_NAME=dc1
+export LAB_DC_FQDN=dc1.netchk.test
+export LAB_DC_IP=127.0.0.10
+export LAB_DC2_IP=127.0.0.11          # reserved for a second DC
+export LAB_MEMBER_NAME=MEMBER1
+export LAB_MEMBER_FQDN=member1.netchk.test
+export LAB_MEMBER_IP=127.0.0.20
+export LAB_MEMBER_ACCOUNT='MEMBER1$'
+export LAB_MEMBER_PRINCIPAL='MEMBER1$@NETCHK.TEST'
+export LAB_ADMIN_USER=administrator
+export LAB_ADMIN_PASS=Netchk.Admin.Pw1   # lab constant, not a secret
+
+export LAB_DC_DIR="$LAB_DIR/dc"
+export LAB_DC_SMB_CONF="$LAB_DC_DIR/etc/smb.conf"
+export LAB_DC_KRB5_CONF="$LAB_DC_DIR/krb5.conf"
+export LAB_DC_SAM="$LAB_DC_DIR/private/sam.ldb"
+export LAB_DC_CCACHE="FILE:$LAB_DC_DIR/run/krb5cc"
+
+export LAB_MEMBER_DIR="$LAB_DIR/member"
+export LAB_MEMBER_SMB_CONF="$LAB_MEMBER_DIR/etc/smb.conf"
+export LAB_MEMBER_KRB5_CONF="$LAB_MEMBER_DIR/etc/krb5.conf"
+export LAB_MEMBER_KEYTAB="$LAB_MEMBER_DIR/krb5.keytab"
+export LAB_MEMBER_SECRETS="$LAB_MEMBER_DIR/private/secrets.tdb"
+export LAB_MEMBER_CCACHE="FILE:$LAB_MEMBER_DIR/run/krb5cc"
+
+LAB_GOLDEN_DIR="$LAB_DIR/golden"
+LAB_LOG_DIR="$LAB_DIR/log"                 # logs of the lab's own steps
+LAB_GOLDEN_STAMP=".netchk-lab-golden-v1"
+LAB_SAMBA_MODEL="${NETCHK_LAB_SAMBA_MODEL:-single}"
+LAB_READY_TIMEOUT="${NETCHK_LAB_READY_TIMEOUT:-60}"
+LAB_PYTHON=/usr/bin/python3                # Debian's, has samba + dnspython
+
+# Attributes dc-account refuses to print (password material, wildcards).
+LAB_SECRET_ATTR_RE='^([*+]|unicodepwd|dbcspwd|ntpwdhistory|lmpwdhistory|supplementalcredentials|priorvalue|currentvalue|trustauth.*|initialauth.*|msds-managedpassword.*|.*secret.*)$'
+
+# Process names a lab pid file may point at (checked before any kill).
+LAB_SAMBA_COMM_RE='^(samba|smbd|winbindd|samba-dcerpcd|rpcd_.*|.*\[.*\])$'
+
+# ---------------------------------------------------------------------------
+# Small helpers
+# ---------------------------------------------------------------------------
+log() { printf 'lab: %s\n' "$*" >&2; }
+die() { printf 'lab: ERROR: %s\n' "$*" >&2; exit 1; }
+
+now_us() { local t=$EPOCHREALTIME; echo "${t//[.,]/}"; }
+
+# elapsed_since START_US -> "S.ss"
+elapsed_since() {
+    local us=$(( $(now_us) - $1 ))
+    printf '%d.%02d' $(( us / 1000000 )) $(( us % 1000000 / 10000 ))
+}
+
+# Show the tail of a log file on stderr (after a failure).
+show_log_tail() {
+    local file=$1
+    [[ -s $file ]] || return 0
+    printf 'lab: --- last lines of %s ---\n' "$file" >&2
+    tail -n "${2:-20}" "$file" >&2
+}
+
+check_lab_path() {
+    case $LAB_DIR in
+        /*/*) ;;
+        *) die "NETCHK_LAB must be an absolute path below / (got '$LAB_DIR')" ;;
+    esac
+}
+
+need_root() { [[ $(id -u) -eq 0 ]] || die "must run as root (ip netns, bind mounts)"; }
+
+preflight() {
+    need_root
+    check_lab_path
+    local tool
+    for tool in ip samba samba-tool net smbclient winbindd wbinfo ldbsearch \
+                klist kinit mount flock "$LAB_PYTHON"; do
+        command -v "$tool" >/dev/null || die "missing tool: $tool"
+    done
+    # Bind-mount targets must already exist; the lab never creates them.
+    [[ -d /run/samba ]] || die "/run/samba missing (is samba installed?)"
+    [[ -f /etc/samba/smb.conf ]] || die "/etc/samba/smb.conf missing (is samba installed?)"
+}
+
+# Serialise state-changing subcommands on $LAB_DIR/.lock (fd 9; run_in
+# closes it for every child, so daemons never inherit the lock).  Inside
+# `lab.sh exclusive CMD`, nested lab.sh calls see NETCHK_LAB_LOCK_HELD and
+# do not lock again.
+take_lock() {
+    [[ ${NETCHK_LAB_LOCK_HELD:-} == "$LAB_DIR" ]] && return 0
+    mkdir -p "$LAB_DIR"
+    exec 9>"$LAB_DIR/.lock"
+    flock -w "${NETCHK_LAB_LOCK_TIMEOUT:-900}" 9 ||
+        die "timed out waiting for $LAB_DIR/.lock (another lab user)"
+}
+
+ns_exists() { [[ -e /run/netns/$LAB_NETNS ]]; }
+
+# ---------------------------------------------------------------------------
+# Per-host overlays
+# ---------------------------------------------------------------------------
+# Inside: bind-mount pairs SRC DST until "--", then exec the command.
+# shellcheck disable=SC2016  # expanded by the inner sh, on purpose
+LAB_OVERLAY_SH='
+while [ "$1" != "--" ]; do
+    mount --bind "$1" "$2" || { echo "lab: bind mount $1 -> $2 failed" >&2; exit 125; }
+    shift 2
+done
+shift
+exec "$@"'
+
+# overlay_args dc|member -> fills arrays OV_BINDS and OV_ENV.
+# /var/log/samba is overlaid too: samba-dcerpcd and the rpcd_* workers log
+# their start banner to /var/log/samba/log.<name> whatever `log file` says.
+overlay_args() {
+    case $1 in
+        dc)
+            OV_BINDS=("$LAB_DC_DIR/hosts" /etc/hosts
+                      "$LAB_DC_DIR/resolv.conf" /etc/resolv.conf
+                      "$LAB_DC_DIR/run" /run/samba)
+            [[ -f $LAB_DC_SMB_CONF ]] && OV_BINDS+=("$LAB_DC_SMB_CONF" /etc/samba/smb.conf)
+            [[ -f /etc/krb5.conf ]] && OV_BINDS+=("$LAB_DC_KRB5_CONF" /etc/krb5.conf)
+            [[ -d /var/log/samba && -d $LAB_DC_DIR/log ]] &&
+                OV_BINDS+=("$LAB_DC_DIR/log" /var/log/samba)
+            OV_ENV=("KRB5_CONFIG=$LAB_DC_KRB5_CONF" "KRB5CCNAME=$LAB_DC_CCACHE")
+            ;;
+        member)
+            OV_BINDS=("$LAB_MEMBER_DIR/etc/hosts" /etc/hosts
+                      "$LAB_MEMBER_DIR/etc/resolv.conf" /etc/resolv.conf
+                      "$LAB_MEMBER_SMB_CONF" /etc/samba/smb.conf
+                      "$LAB_MEMBER_DIR/run" /run/samba)
+            [[ -f /etc/krb5.conf ]] && OV_BINDS+=("$LAB_MEMBER_KRB5_CONF" /etc/krb5.conf)
+            [[ -d /var/log/samba && -d $LAB_MEMBER_DIR/log ]] &&
+                OV_BINDS+=("$LAB_MEMBER_DIR/log" /var/log/samba)
+            OV_ENV=("KRB5_CONFIG=$LAB_MEMBER_KRB5_CONF"
+                    "KRB5_KTNAME=FILE:$LAB_MEMBER_KEYTAB"
+                    "KRB5CCNAME=$LAB_MEMBER_CCACHE")
+            ;;
+        *) die "unknown host '$1' (dc|member)" ;;
+    esac
+}
+
+# run_in dc|member CMD... : CMD inside the netns and the host's overlay.
+# stdin/stdout/stderr pass through; the exit status is CMD's (125 = overlay).
+run_in() {
+    local host=$1; shift
+    local -a OV_BINDS OV_ENV
+    overlay_args "$host"
+    ns_exists || die "network namespace '$LAB_NETNS' does not exist (run: lab.sh up)"
+    [[ -e ${OV_BINDS[0]} ]] || die "$host files missing under $LAB_DIR (run: lab.sh up)"
+    env "${OV_ENV[@]}" ip netns exec "$LAB_NETNS" \
+        sh -c "$LAB_OVERLAY_SH" lab-overlay "${OV_BINDS[@]}" -- "$@" 9>&-
+}
+
+# run_files_in dc|member CMD... : like run_in but needs no netns (for pure
+# file access such as ldbsearch on sam.ldb after the lab went down).
+run_files_in() {
+    local host=$1; shift
+    if ns_exists; then run_in "$host" "$@"; return; fi
+    local -a OV_BINDS OV_ENV
+    overlay_args "$host"
+    env "${OV_ENV[@]}" unshare -m --propagation private \
+        sh -c "$LAB_OVERLAY_SH" lab-overlay "${OV_BINDS[@]}" -- "$@" 9>&-
+}
+
+# ---------------------------------------------------------------------------
+# Processes
+# ---------------------------------------------------------------------------
+pid_gone() {
+    local pid=$1 state
+    [[ -r /proc/$pid/status ]] || return 0
+    state=$(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null) || return 0
+    [[ -z $state || $state == Z || $state == X ]]
+}
+
+# kill_pid PID : TERM, wait up to ~5 s (zombies count as gone), then KILL.
+kill_pid() {
+    local pid=$1 i
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for ((i = 0; i < 50; i++)); do
+        pid_gone "$pid" && return 0
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    for ((i = 0; i < 20; i++)); do
+        pid_gone "$pid" && return 0
+        sleep 0.1
+    done
+    log "warning: pid $pid did not exit"
+}
+
+# pidfile_pid FILE -> prints the PID if it names a live Samba process.
+pidfile_pid() {
+    local file=$1 pid comm
+    [[ -f $file ]] || return 1
+    read -r pid _ <"$file" 2>/dev/null || return 1
+    [[ $pid =~ ^[0-9]+$ ]] || return 1
+    pid_gone "$pid" && return 1
+    comm=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
+    [[ $comm =~ $LAB_SAMBA_COMM_RE ]] || return 1
+    echo "$pid"
+}
+
+# stop_pidfile FILE : stop the process named in FILE, remove the file.
+stop_pidfile() {
+    local file=$1 pid
+    if pid=$(pidfile_pid "$file"); then
+        kill_pid "$pid"
+    fi
+    rm -f "$file"
+}
+
+# stop_run_dir DIR [MAIN.pid] : stop MAIN first, then every other pid file.
+stop_run_dir() {
+    local dir=$1 main=${2:-} file
+    [[ -d $dir ]] || return 0
+    if [[ -n $main ]]; then stop_pidfile "$dir/$main"; fi
+    for file in "$dir"/*.pid; do
+        [[ -e $file ]] && stop_pidfile "$file"
+    done
+    return 0
+}
+
+dc_pid() { pidfile_pid "$LAB_DC_DIR/run/samba.pid"; }
+winbind_pid() { pidfile_pid "$LAB_MEMBER_DIR/run/winbindd.pid"; }
+
+# ---------------------------------------------------------------------------
+# Network namespace
+# ---------------------------------------------------------------------------
+netns_create() {
+    ns_exists && ip netns del "$LAB_NETNS"
+    ip netns add "$LAB_NETNS"
+    ip -n "$LAB_NETNS" link set lo up
+    local addr
+    for addr in "$LAB_DC_IP" "$LAB_DC2_IP" "$LAB_MEMBER_IP"; do
+        ip -n "$LAB_NETNS" addr add "$addr/8" dev lo
+    done
+}
+
+netns_kill_all() {
+    ns_exists || return 0
+    local pid
+    for pid in $(ip netns pids "$LAB_NETNS" 2>/dev/null); do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in $(ip netns pids "$LAB_NETNS" 2>/dev/null); do
+        kill_pid "$pid"
+    done
+}
+
+netns_delete() {
+    netns_kill_all
+    if ns_exists; then ip netns del "$LAB_NETNS"; fi
+}
+
+# tcp_open PORT... : all ports accept a connection on the DC address.
+tcp_open() {
+    # shellcheck disable=SC2016
+    ip netns exec "$LAB_NETNS" bash -c '
+        ip=$1; shift
+        for p in "$@"; do (exec 3<>"/dev/tcp/$ip/$p") 2>/dev/null || exit 1; done' \
+        tcp-check "$LAB_DC_IP" "$@" 9>&-
+}
+
+# tcp_closed PORT... : no port accepts a connection.
+tcp_closed() {
+    local p
+    for p in "$@"; do
+        if tcp_open "$p"; then return 1; fi
+    done
+}
+
+# ---------------------------------------------------------------------------
+# Lab files
+# ---------------------------------------------------------------------------
+write_hosts() {
+    cat >"$1" <<EOF
+127.0.0.1 localhost
+$LAB_DC_IP $LAB_DC_FQDN $LAB_DC_NAME
+$LAB_MEMBER_IP $LAB_MEMBER_FQDN ${LAB_MEMBER_NAME,,}
+EOF
+}
+
+write_resolv_conf() {
+    cat >"$1" <<EOF
+search $LAB_DNS_DOMAIN
+nameserver $LAB_DC_IP
+EOF
+}
+
+# write_krb5_conf FILE [KEYTAB]
+# kpasswd_server is needed: with DNS lookups off, Samba's bundled Heimdal
+# (used by `net ads changetrustpw`) does not fall back to admin_server and
+# fails with "Cannot contact any KDC for requested realm".
+write_krb5_conf() {
+    local file=$1 keytab=${2:-} ktline=""
+    [[ -n $keytab ]] && ktline="	default_keytab_name = FILE:$keytab"
+    cat >"$file" <<EOF
+[libdefaults]
+	default_realm = $LAB_REALM
+	dns_lookup_kdc = false
+	dns_lookup_realm = false
+	rdns = false
+	dns_canonicalize_hostname = false
+$ktline
+
+[realms]
+	$LAB_REALM = {
+		kdc = $LAB_DC_IP
+		admin_server = $LAB_DC_IP
+		kpasswd_server = $LAB_DC_IP
+	}
+
+[domain_realm]
+	.$LAB_DNS_DOMAIN = $LAB_REALM
+	$LAB_DNS_DOMAIN = $LAB_REALM
+EOF
+}
+
+write_dc_host_files() {
+    mkdir -p "$LAB_DC_DIR/run" "$LAB_DC_DIR/log" "$LAB_DC_DIR/cache"
+    write_hosts "$LAB_DC_DIR/hosts"
+    write_resolv_conf "$LAB_DC_DIR/resolv.conf"
+    write_krb5_conf "$LAB_DC_KRB5_CONF"
+}
+
+# Lines added to [global] of the provisioned smb.conf.
+dc_global_extra() {
+    cat <<EOF
+	pid directory = $LAB_DC_DIR/run
+	ncalrpc dir = $LAB_DC_DIR/run/ncalrpc
+	winbindd socket directory = $LAB_DC_DIR/run/winbindd
+	ntp signd socket directory = $LAB_DC_DIR/run/ntp_signd
+	disable netbios = yes
+	log level = 1 auth_audit:3
+EOF
+}
+
+write_member_files() {
+    local m=$LAB_MEMBER_DIR d
+    for d in etc private lock state cache run run/ncalrpc run/winbindd log; do
+        mkdir -p "$m/$d"
+    done
+    chmod 700 "$m/private"
+    write_hosts "$m/etc/hosts"
+    write_resolv_conf "$m/etc/resolv.conf"
+    write_krb5_conf "$LAB_MEMBER_KRB5_CONF" "$LAB_MEMBER_KEYTAB"
+    cat >"$LAB_MEMBER_SMB_CONF" <<EOF
+# netchk lab member - generated by tests/lab/lab.sh
+[global]
+	workgroup = $LAB_WORKGROUP
+	realm = $LAB_REALM
+	security = ads
+	netbios name = $LAB_MEMBER_NAME
+	kerberos method = secrets and keytab
+	dedicated keytab file = FILE:$LAB_MEMBER_KEYTAB
+	machine password timeout = 0
+
+	private dir = $m/private
+	lock directory = $m/lock
+	state directory = $m/state
+	cache directory = $m/cache
+	pid directory = $m/run
+	ncalrpc dir = $m/run/ncalrpc
+	winbindd socket directory = $m/run/winbindd
+
+	interfaces = $LAB_MEMBER_IP
+	bind interfaces only = yes
+	disable netbios = yes
+	log file = $m/log/log.%m
+	log level = 1
+
+	idmap config * : backend = tdb
+	idmap config * : range = 3000-7999
+	idmap config $LAB_WORKGROUP : backend = rid
+	idmap config $LAB_WORKGROUP : range = 10000-999999
+EOF
+}
+
+# ---------------------------------------------------------------------------
+# DC
+# ---------------------------------------------------------------------------
+dc_provision() {
+    local plog=$LAB_LOG_DIR/provision.log
+    rm -rf "$LAB_DC_DIR"
+    write_dc_host_files
+    : >"$LAB_DIR/empty.conf"
+    log "provisioning $LAB_REALM (takes ~5 s)"
+    if ! run_in dc samba-tool domain provision --configfile="$LAB_DIR/empty.conf" \
+            --targetdir="$LAB_DC_DIR" --realm="$LAB_REALM" --domain="$LAB_WORKGROUP" \
+            --server-role=dc --dns-backend=SAMBA_INTERNAL \
+            --adminpass="$LAB_ADMIN_PASS" --host-name="$LAB_DC_NAME" --host-ip="$LAB_DC_IP" \
+            --option="interfaces=$LAB_DC_IP" --option="bind interfaces only=yes" \
+            --option="dns forwarder=127.0.0.1" \
+            --option="log file=$LAB_DC_DIR/log/samba.log" \
+            </dev/null >"$plog" 2>&1; then
+        show_log_tail "$plog"
+        die "samba-tool domain provision failed"
+    fi
+    [[ -f $LAB_DC_SMB_CONF && -f $LAB_DC_SAM ]] || die "provision left no smb.conf/sam.ldb"
+
+    # Add the lab settings right after the [global] header.
+    local extra
+    extra=$(dc_global_extra)
+    awk -v extra="$extra" '{ print } /^\[global\]/ { print extra }' \
+        "$LAB_DC_SMB_CONF" >"$LAB_DC_SMB_CONF.new"
+    mv "$LAB_DC_SMB_CONF.new" "$LAB_DC_SMB_CONF"
+
+    # No complexity, history or expiry: test passwords never expire.
+    if ! run_in dc samba-tool domain passwordsettings set -s "$LAB_DC_SMB_CONF" \
+            --complexity=off --history-length=0 --min-pwd-age=0 --max-pwd-age=0 \
+            </dev/null >>"$plog" 2>&1; then
+        show_log_tail "$plog"
+        die "samba-tool domain passwordsettings set failed"
+    fi
+}
+
+dc_start() {
+    rm -f "$LAB_DC_DIR"/run/*.pid
+    mkdir -p "$LAB_DC_DIR/run" "$LAB_DC_DIR/log"
+    run_in dc samba -s "$LAB_DC_SMB_CONF" -D -M "$LAB_SAMBA_MODEL" \
+        </dev/null >>"$LAB_LOG_DIR/dc-start.log" 2>&1 \
+        || { show_log_tail "$LAB_LOG_DIR/dc-start.log"; die "samba did not start"; }
+}
+
+dc_admin_smb_ok() {
+    run_in dc smbclient -L "//$LAB_DC_IP" -s "$LAB_DC_SMB_CONF" \
+        -U "$LAB_ADMIN_USER%$LAB_ADMIN_PASS" </dev/null >/dev/null 2>&1
+}
+
+# Wait for TCP 445, 88, 389 and an admin SMB session; bounded.
+dc_wait_ready() {
+    local deadline=$(( $(now_us) + LAB_READY_TIMEOUT * 1000000 )) stage=ports
+    while (( $(now_us) < deadline )); do
+        if ! dc_pid >/dev/null; then
+            sleep 0.2   # the pid file appears shortly after the fork
+            dc_pid >/dev/null || {
+                show_log_tail "$LAB_DC_DIR/log/samba.log" 30
+                die "DC samba process exited during start-up"
+            }
+        fi
+        if [[ $stage == ports ]] && tcp_open 445 88 389; then stage=smb; fi
+        if [[ $stage == smb ]] && dc_admin_smb_ok; then return 0; fi
+        sleep 0.1
+    done
+    show_log_tail "$LAB_DC_DIR/log/samba.log" 30
+    die "DC not ready after ${LAB_READY_TIMEOUT}s (stage: $stage; want TCP 445/88/389 + admin SMB)"
+}
+
+dc_stop() {
+    stop_run_dir "$LAB_DC_DIR/run" samba.pid
+}
+
+# Wait until the first start has generated the TLS keys (LDAP needs them).
+dc_wait_tls() {
+    local i f ok
+    for ((i = 0; i < 100; i++)); do
+        ok=1
+        for f in key.pem cert.pem ca.pem; do
+            [[ -s $LAB_DC_DIR/private/tls/$f ]] || ok=0
+        done
+        (( ok )) && return 0
+        sleep 0.1
+    done
+    die "DC generated no TLS keys in $LAB_DC_DIR/private/tls"
+}
+
+# dns_missing dc|member : ask the nameserver of that host's resolv.conf (the
+# DC's internal DNS) for dc1's A record and the DC SRV records.  Prints what
+# is missing; exit 0 when nothing is.  Plain stdlib DNS over UDP, because
+# importing dnspython alone takes ~0.7 s.
+dns_missing() {
+    run_in "$1" "$LAB_PYTHON" - "$LAB_DNS_DOMAIN" "$LAB_DC_FQDN" "$LAB_DC_IP" 2>&1 <<'EOF'
+import random, socket, struct, sys
+domain, fqdn, ip = sys.argv[1:4]
+server = next(l.split()[1] for l in open("/etc/resolv.conf") if l.startswith("nameserver"))
+
+def name_at(msg, off):
+    labels, end = [], None
+    while msg[off]:
+        if msg[off] >= 0xC0:
+            end = end or off + 2
+            off = struct.unpack("!H", msg[off:off + 2])[0] & 0x3FFF
+            continue
+        labels.append(msg[off + 1:off + 1 + msg[off]].decode())
+        off += 1 + msg[off]
+    return ".".join(labels).lower(), end or off + 1
+
+def query(name, qtype):
+    qid = random.randrange(65536)
+    q = struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0)
+    q += b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0"
+    q += struct.pack("!HH", qtype, 1)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(3)
+    try:
+        s.sendto(q, (server, 53))
+        msg = s.recv(4096)
+    except OSError:
+        return []
+    rid, _, qd, an = struct.unpack("!HHHH", msg[:8])
+    if rid != qid:
+        return []
+    off = 12
+    for _ in range(qd):
+        off = name_at(msg, off)[1] + 4
+    out = []
+    for _ in range(an):
+        off = name_at(msg, off)[1]
+        rtype, _, _, rdlen = struct.unpack("!HHIH", msg[off:off + 10])
+        rd = off + 10
+        if rtype == 1 and qtype == 1:
+            out.append(socket.inet_ntoa(msg[rd:rd + 4]))
+        elif rtype == 33 and qtype == 33:
+            out.append(name_at(msg, rd + 6)[0])
+        off = rd + rdlen
+    return out
+
+missing = []
+if ip not in query(fqdn, 1):
+    missing.append("A %s -> %s" % (fqdn, ip))
+for srv in ("_ldap._tcp.dc._msdcs.", "_ldap._tcp.", "_kerberos._tcp.",
+            "_kerberos._udp.", "_kpasswd._tcp."):
+    if fqdn.lower() not in query(srv + domain, 33):
+        missing.append("SRV %s%s -> %s" % (srv, domain, fqdn))
+print("\n".join(missing))
+sys.exit(1 if missing else 0)
+EOF
+}
+
+# dc_dns_add KIND NAME : add one record reported missing by dns_missing.
+dc_dns_add() {
+    local kind=$1 name=$2 dom=$LAB_DNS_DOMAIN zone rname rtype data port
+    case $kind in
+        A) zone=$dom; rname=$LAB_DC_NAME; rtype=A; data=$LAB_DC_IP ;;
+        SRV)
+            case $name in
+                _ldap._tcp.dc._msdcs.*) zone=_msdcs.$dom; rname=_ldap._tcp.dc ;;
+                *) zone=$dom; rname=${name%."$dom"} ;;
+            esac
+            case $rname in
+                _ldap.*) port=389 ;;
+                _kerberos.*) port=88 ;;
+                _kpasswd.*) port=464 ;;
+                *) die "no port known for SRV $name" ;;
+            esac
+            rtype=SRV; data="$LAB_DC_FQDN $port 0 100" ;;
+        *) die "unknown DNS record kind $kind" ;;
+    esac
+    run_in dc samba-tool dns add "$LAB_DC_IP" "$zone" "$rname" "$rtype" "$data" \
+        -U "$LAB_ADMIN_USER%$LAB_ADMIN_PASS" -s "$LAB_DC_SMB_CONF" \
+        </dev/null >>"$LAB_LOG_DIR/dns.log" 2>&1 ||
+        { show_log_tail "$LAB_LOG_DIR/dns.log" 5; die "samba-tool dns add $zone $rname $rtype failed"; }
+}
+
+# Make sure the DC's DNS serves dc1's A record and the DC SRV records
+# (a DC on a loopback address may register none by itself).
+dc_ensure_dns() {
+    local missing kind name
+    if missing=$(dns_missing dc); then return 0; fi
+    log "DC DNS lacks records, adding them: ${missing//$'\n'/; }"
+    while read -r kind name _; do
+        if [[ -n $kind ]]; then dc_dns_add "$kind" "$name"; fi
+    done <<<"$missing"
+    missing=$(dns_missing dc) || die "DC DNS still lacks: ${missing//$'\n'/; }"
+}
+
+# Provision, first start (TLS keys), DNS check, stop, snapshot.
+golden_create() {
+    local t0
+    t0=$(now_us)
+    rm -rf "$LAB_GOLDEN_DIR"
+    dc_provision
+    log "provisioned in $(elapsed_since "$t0") s; first DC start (generates TLS keys)"
+    dc_start
+    dc_wait_ready
+    dc_wait_tls
+    log "first start ready at $(elapsed_since "$t0") s"
+    dc_ensure_dns
+    log "DNS checked at $(elapsed_since "$t0") s"
+    dc_stop
+    rm -rf "$LAB_GOLDEN_DIR.tmp"
+    cp -a "$LAB_DC_DIR" "$LAB_GOLDEN_DIR.tmp"
+    find "$LAB_GOLDEN_DIR.tmp/run" -mindepth 1 -delete
+    find "$LAB_GOLDEN_DIR.tmp/log" -mindepth 1 -delete
+    samba --version >"$LAB_GOLDEN_DIR.tmp/$LAB_GOLDEN_STAMP"
+    mv "$LAB_GOLDEN_DIR.tmp" "$LAB_GOLDEN_DIR"
+    log "golden copy taken in $(elapsed_since "$t0") s"
+}
+
+golden_valid() {
+    [[ -f $LAB_GOLDEN_DIR/$LAB_GOLDEN_STAMP ]] &&
+        [[ "$(samba --version)" == "$(cat "$LAB_GOLDEN_DIR/$LAB_GOLDEN_STAMP")" ]]
+}
+
+golden_restore() {
+    rm -rf "$LAB_DC_DIR"
+    cp -a "$LAB_GOLDEN_DIR" "$LAB_DC_DIR"
+    rm -f "$LAB_DC_DIR/$LAB_GOLDEN_STAMP"
+}
+
+# ---------------------------------------------------------------------------
+# Member
+# ---------------------------------------------------------------------------
+# keytab_kvnos : distinct kvnos of the machine principal, ascending, one line.
+keytab_kvnos() {
+    [[ -f $LAB_MEMBER_KEYTAB ]] || return 0
+    KRB5_CONFIG=$LAB_MEMBER_KRB5_CONF klist -k "FILE:$LAB_MEMBER_KEYTAB" 2>/dev/null |
+        awk -v p="$LAB_MEMBER_PRINCIPAL" '$2 == p { print $1 }' | sort -nu | paste -sd' ' -
+}
+
+member_join() {
+    local jlog=$LAB_LOG_DIR/join.log host_kt_before=0
+    [[ -e /etc/krb5.keytab ]] && host_kt_before=1
+    if ! run_in member net ads join -s "$LAB_MEMBER_SMB_CONF" \
+            -U "$LAB_ADMIN_USER%$LAB_ADMIN_PASS" --no-dns-updates \
+            </dev/null >"$jlog" 2>&1; then
+        show_log_tail "$jlog"
+        die "net ads join failed"
+    fi
+    if (( ! host_kt_before )) && [[ -e /etc/krb5.keytab ]]; then
+        die "net ads join created the HOST's /etc/krb5.keytab - lab isolation broken (remove it by hand after checking)"
+    fi
+    [[ -s $LAB_MEMBER_SECRETS ]] || die "join wrote no $LAB_MEMBER_SECRETS"
+    local kvnos
+    kvnos=$(keytab_kvnos)
+    [[ -n $kvnos ]] || die "join wrote no keytab entries for $LAB_MEMBER_PRINCIPAL in $LAB_MEMBER_KEYTAB"
+    log "joined $LAB_MEMBER_NAME (keytab kvno $kvnos)"
+}
+
+member_setup() {
+    rm -rf "$LAB_MEMBER_DIR"
+    write_member_files
+    local missing
+    missing=$(dns_missing member) ||
+        die "member cannot resolve the DC through DNS: ${missing//$'\n'/; }"
+}
+
+winbind_start() {
+    if winbind_pid >/dev/null; then log "member winbindd already runs"; return 0; fi
+    run_in member winbindd -s "$LAB_MEMBER_SMB_CONF" -D \
+        </dev/null >>"$LAB_LOG_DIR/winbindd-start.log" 2>&1 ||
+        die "member winbindd did not start"
+    local i
+    for ((i = 0; i < 200; i++)); do
+        if run_in member wbinfo -p </dev/null >/dev/null 2>&1; then
+            log "member winbindd up"
+            return 0
+        fi
+        sleep 0.1
+    done
+    show_log_tail "$LAB_MEMBER_DIR/log/log.winbindd"
+    die "member winbindd does not answer wbinfo -p after 20 s"
+}
+
+winbind_stop() {
+    stop_pidfile "$LAB_MEMBER_DIR/run/winbindd.pid"
+    stop_pidfile "$LAB_MEMBER_DIR/run/samba-dcerpcd.pid"
+}
+
+member_testjoin() {
+    run_in member net ads testjoin -s "$LAB_MEMBER_SMB_CONF" </dev/null
+}
+
+# ---------------------------------------------------------------------------
+# DC-side view of the machine account
+# ---------------------------------------------------------------------------
+# dc_account ATTR... : "attr: value" lines for MEMBER1$ from sam.ldb.
+# Exit 2 when the account does not exist.
+dc_account() {
+    (( $# )) || set -- msDS-KeyVersionNumber userAccountControl
+    [[ -f $LAB_DC_SAM ]] || die "no DC database at $LAB_DC_SAM"
+    local attr
+    for attr in "$@"; do
+        if [[ ${attr,,} =~ $LAB_SECRET_ATTR_RE ]]; then die "dc-account: '$attr' is a secret or wildcard attribute"; fi
+    done
+    local out
+    out=$(run_files_in dc ldbsearch -H "$LAB_DC_SAM" \
+            "(sAMAccountName=$LAB_MEMBER_ACCOUNT)" "$@" </dev/null 2>&1) ||
+        { printf '%s\n' "$out" >&2; die "ldbsearch on $LAB_DC_SAM failed"; }
+    grep -q '^dn: ' <<<"$out" || { log "account $LAB_MEMBER_ACCOUNT not found on the DC"; return 2; }
+    # Unfold LDIF continuation lines; print the requested attributes in the
+    # order asked for (all values of multi-valued ones).
+    awk -v want="$(printf '%s\n' "$@" | tr '[:upper:]' '[:lower:]')" '
+        function flush(   a) {
+            if (line == "") return
+            a = tolower(line); sub(/:.*/, "", a)
+            if (a in keep) vals[a] = vals[a] line "\n"
+            line = ""
+        }
+        BEGIN { n = split(want, w, "\n"); for (i = 1; i <= n; i++) keep[w[i]] = 1 }
+        /^ / { line = line substr($0, 2); next }
+        { flush(); line = $0 }
+        END { flush(); for (i = 1; i <= n; i++) if (w[i] in vals) { printf "%s", vals[w[i]]; delete vals[w[i]] } }
+    ' <<<"$out"
+}
+
+# dc_attr ATTR : just the value (empty when absent).
+dc_attr() {
+    local out
+    out=$(dc_account "$1" 2>/dev/null) || return 0
+    sed -n 's/^[^:]*: //p' <<<"$out" | head -n1
+}
+
+# ---------------------------------------------------------------------------
+# Break scenarios
+# ---------------------------------------------------------------------------
+files_differ() { ! cmp -s "$1" "$2"; }
+
+expect() {   # expect DESCRIPTION TEST...
+    local what=$1; shift
+    "$@" || die "break verification failed: $what"
+}
+
+require_healthy_account() {
+    local uac
+    uac=$(dc_attr userAccountControl)
+    [[ -n $uac ]] || die "$LAB_MEMBER_ACCOUNT does not exist on the DC; run lab.sh rebuild first"
+    dc_pid >/dev/null || die "DC is not running; run lab.sh rebuild first"
+}
+
+report_state() {   # one line with the DC and member facts (nothing secret)
+    local kv uac
+    kv=$(dc_attr msDS-KeyVersionNumber)
+    uac=$(dc_attr userAccountControl)
+    echo "break $1: DC kvno=${kv:--} uac=${uac:--} keytab kvnos=$(keytab_kvnos)"
+}
+
+break_dc_password() {
+    require_healthy_account
+    local kv0 kt0
+    kv0=$(dc_attr msDS-KeyVersionNumber); kt0=$(keytab_kvnos)
+    run_in dc samba-tool user setpassword "$LAB_MEMBER_ACCOUNT" --random-password \
+        -s "$LAB_DC_SMB_CONF" </dev/null >>"$LAB_LOG_DIR/break.log" 2>&1 ||
+        die "samba-tool user setpassword failed"
+    local kv1; kv1=$(dc_attr msDS-KeyVersionNumber)
+    expect "DC kvno $kv0 -> $kv0+1 (got $kv1)" test "$kv1" -eq $((kv0 + 1))
+    expect "keytab unchanged ($kt0)" test "$(keytab_kvnos)" == "$kt0"
+    report_state dc-password
+}
+
+break_delete() {
+    require_healthy_account
+    run_in dc samba-tool computer delete "$LAB_MEMBER_NAME" -s "$LAB_DC_SMB_CONF" \
+        </dev/null >>"$LAB_LOG_DIR/break.log" 2>&1 || die "samba-tool computer delete failed"
+    local rc=0
+    dc_account sAMAccountName >/dev/null 2>&1 || rc=$?
+    expect "account gone from sam.ldb" test "$rc" -eq 2
+    report_state delete
+}
+
+break_disable() {
+    require_healthy_account
+    run_in dc samba-tool user disable "$LAB_MEMBER_ACCOUNT" -s "$LAB_DC_SMB_CONF" \
+        </dev/null >>"$LAB_LOG_DIR/break.log" 2>&1 || die "samba-tool user disable failed"
+    local uac; uac=$(dc_attr userAccountControl)
+    expect "ACCOUNTDISABLE (0x2) set in uac $uac" test $(( uac & 2 )) -eq 2
+    report_state disable
+}
+
+# dc_live_pids : PIDs named by the DC's pid files that are still alive.
+dc_live_pids() {
+    local f
+    for f in "$LAB_DC_DIR"/run/*.pid; do
+        [[ -e $f ]] && pidfile_pid "$f"
+    done
+    return 0
+}
+
+break_dc_stop() {
+    local -a pids
+    mapfile -t pids < <(dc_live_pids)
+    (( ${#pids[@]} )) || log "DC was not running"
+    dc_stop
+    local pid
+    for pid in "${pids[@]}"; do
+        expect "DC process $pid gone" pid_gone "$pid"
+    done
+    expect "nothing listens on $LAB_DC_IP:88/389/445/53" tcp_closed 88 389 445 53
+    report_state dc-stop
+}
+
+# member_changetrustpw : net ads changetrustpw inside the member.
+member_changetrustpw() {
+    run_in member net ads changetrustpw -s "$LAB_MEMBER_SMB_CONF" \
+        </dev/null >>"$LAB_LOG_DIR/break.log" 2>&1 || {
+        show_log_tail "$LAB_LOG_DIR/break.log"
+        die "net ads changetrustpw failed"
+    }
+}
+
+break_stale_keytab() {
+    require_healthy_account
+    local save=$LAB_MEMBER_DIR/break kv0 kt0
+    mkdir -p "$save"; chmod 700 "$save"
+    kv0=$(dc_attr msDS-KeyVersionNumber); kt0=$(keytab_kvnos)
+    cp -p "$LAB_MEMBER_KEYTAB" "$save/krb5.keytab.old"
+    cp -p "$LAB_MEMBER_SECRETS" "$save/secrets.tdb.before"
+    member_changetrustpw
+    expect "changetrustpw changed secrets.tdb" \
+        files_differ "$save/secrets.tdb.before" "$LAB_MEMBER_SECRETS"
+    cp -p "$save/krb5.keytab.old" "$LAB_MEMBER_KEYTAB"
+    local kv1; kv1=$(dc_attr msDS-KeyVersionNumber)
+    expect "DC kvno $kv0 -> $kv0+1 (got $kv1)" test "$kv1" -eq $((kv0 + 1))
+    expect "keytab back at old kvnos ($kt0)" test "$(keytab_kvnos)" == "$kt0"
+    report_state stale-keytab
+}
+
+break_stale_secrets() {
+    require_healthy_account
+    local save=$LAB_MEMBER_DIR/break kv0 kt0 had_winbind=0
+    mkdir -p "$save"; chmod 700 "$save"
+    kv0=$(dc_attr msDS-KeyVersionNumber); kt0=$(keytab_kvnos)
+    if winbind_pid >/dev/null; then had_winbind=1; winbind_stop; fi
+    cp -p "$LAB_MEMBER_SECRETS" "$save/secrets.tdb.old"
+    member_changetrustpw
+    expect "changetrustpw changed secrets.tdb" \
+        files_differ "$save/secrets.tdb.old" "$LAB_MEMBER_SECRETS"
+    cp -p "$save/secrets.tdb.old" "$LAB_MEMBER_SECRETS.restore"
+    mv -f "$LAB_MEMBER_SECRETS.restore" "$LAB_MEMBER_SECRETS"
+    if (( had_winbind )); then winbind_start; fi
+    local kv1 kt1; kv1=$(dc_attr msDS-KeyVersionNumber); kt1=$(keytab_kvnos)
+    expect "DC kvno $kv0 -> $kv0+1 (got $kv1)" test "$kv1" -eq $((kv0 + 1))
+    expect "keytab holds old and new kvno ($kt0 + $kv1, got $kt1)" test "$kt1" == "$kt0 $kv1"
+    report_state stale-secrets
+}
+
+# ---------------------------------------------------------------------------
+# Subcommands
+# ---------------------------------------------------------------------------
+lab_down() {
+    winbind_stop
+    stop_run_dir "$LAB_MEMBER_DIR/run"
+    dc_stop
+    netns_delete
+}
+
+cmd_up() {
+    local with_winbind=0 arg
+    for arg in "$@"; do
+        case $arg in
+            --winbind) with_winbind=1 ;;
+            *) die "up: unknown option '$arg'" ;;
+        esac
+    done
+    local t0; t0=$(now_us)
+    preflight
+    take_lock
+    trap 'log "up failed; logs in $LAB_LOG_DIR, $LAB_DC_DIR/log, $LAB_MEMBER_DIR/log; clean up with: lab.sh down"' EXIT
+    lab_down
+    rm -rf "$LAB_MEMBER_DIR"       # a failed up must not look joined
+    mkdir -p "$LAB_DIR" "$LAB_LOG_DIR"
+    rm -f "$LAB_LOG_DIR"/*.log
+    netns_create
+    if golden_valid; then
+        golden_restore
+    else
+        golden_create
+    fi
+    dc_start
+    dc_wait_ready
+    log "DC ready after $(elapsed_since "$t0") s"
+    member_setup
+    member_join
+    if (( with_winbind )); then winbind_start; fi
+    trap - EXIT
+    echo "lab up in $(elapsed_since "$t0") s (DC $LAB_DC_FQDN $LAB_DC_IP, member $LAB_MEMBER_FQDN $LAB_MEMBER_IP, netns $LAB_NETNS)"
+}
+
+cmd_down() {
+    need_root
+    check_lab_path
+    local t0; t0=$(now_us)
+    take_lock
+    lab_down
+    echo "lab down in $(elapsed_since "$t0") s"
+}
+
+cmd_status() {
+    local rc=0 pid kvnos
+    if ns_exists; then echo "netns:    $LAB_NETNS present"; else echo "netns:    $LAB_NETNS absent"; rc=1; fi
+    if pid=$(dc_pid); then echo "DC:       running (pid $pid)"; else echo "DC:       not running"; rc=1; fi
+    kvnos=$(keytab_kvnos)
+    if [[ -s $LAB_MEMBER_SECRETS && -n $kvnos ]]; then
+        echo "member:   joined (secrets.tdb present, keytab kvno $kvnos)"
+    else
+        echo "member:   not joined"; rc=1
+    fi
+    if pid=$(winbind_pid); then echo "winbindd: running (pid $pid)"; else echo "winbindd: not running"; fi
+    if (( rc == 0 )) && member_testjoin >/dev/null 2>&1; then
+        echo "testjoin: OK"
+    else
+        echo "testjoin: FAILED"; rc=1
+    fi
+    return "$rc"
+}
+
+cmd_break() {
+    (( $# == 1 )) || die "usage: lab.sh break dc-password|delete|disable|dc-stop|stale-keytab|stale-secrets"
+    need_root
+    take_lock
+    case $1 in
+        dc-password) break_dc_password ;;
+        delete) break_delete ;;
+        disable) break_disable ;;
+        dc-stop) break_dc_stop ;;
+        stale-keytab) break_stale_keytab ;;
+        stale-secrets) break_stale_secrets ;;
+        *) die "unknown scenario '$1'" ;;
+    esac
+}
+
+cmd_member_paths() {
+    printf 'SMB_CONF=%q\n' "$LAB_MEMBER_SMB_CONF"
+    printf 'KRB5_CONFIG=%q\n' "$LAB_MEMBER_KRB5_CONF"
+    printf 'KEYTAB=%q\n' "$LAB_MEMBER_KEYTAB"
+    printf 'SECRETS=%q\n' "$LAB_MEMBER_SECRETS"
+}
+
+usage() {
+    cat <<EOF
+usage: lab.sh COMMAND [ARGS]      (lab dir \$NETCHK_LAB=$LAB_DIR, netns \$NETCHK_NETNS=$LAB_NETNS)
+
+  up [--winbind]        start the lab: netns, DC (golden copy; provisioned on
+                        first use), fresh member join; --winbind also starts
+                        the member winbindd
+  down                  stop every lab process and delete the netns
+  rebuild [--winbind]   down, then up from the golden copy
+  status                DC / member / winbindd state; exit 0 if testjoin passes
+  member [CMD...]       run CMD (default bash) in the member overlay
+  dc [CMD...]           run CMD (default bash) in the DC overlay
+  winbind-start         start the member winbindd
+  winbind-stop          stop the member winbindd
+  break SCENARIO        dc-password | delete | disable | dc-stop |
+                        stale-keytab | stale-secrets
+  dc-account [ATTR...]  DC-side attributes of $LAB_MEMBER_ACCOUNT as "attr: value"
+                        (default msDS-KeyVersionNumber userAccountControl)
+  member-paths          shell-sourceable member file paths
+  exclusive CMD...      run CMD (e.g. a test) holding the lab lock; lab.sh
+                        calls inside it do not wait for the lock, other
+                        users' up/rebuild/break/down wait until CMD ends
+  destroy               down, then remove $LAB_DIR (golden copy included)
+EOF
+}
+
+main() {
+    local cmd=${1:-help}
+    (( $# )) && shift
+    case $cmd in
+        up) cmd_up "$@" ;;
+        rebuild) cmd_up "$@" ;;   # up always starts from a clean slate
+        down) cmd_down ;;
+        status) need_root; cmd_status ;;
+        member|dc)
+            need_root
+            (( $# )) || set -- bash
+            run_in "$cmd" "$@" ;;
+        winbind-start) need_root; take_lock; winbind_start ;;
+        winbind-stop) need_root; take_lock; winbind_stop ;;
+        break) cmd_break "$@" ;;
+        dc-account) need_root; dc_account "$@" ;;
+        member-paths) cmd_member_paths ;;
+        exclusive)
+            (( $# )) || die "usage: lab.sh exclusive CMD..."
+            need_root
+            take_lock
+            export NETCHK_LAB_LOCK_HELD=$LAB_DIR
+            exec "$@" ;;
+        destroy)
+            cmd_down
+            rm -rf "$LAB_DIR"
+            echo "removed $LAB_DIR" ;;
+        help|-h|--help) usage ;;
+        *) usage >&2; exit 2 ;;
+    esac
+}
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    main "$@"
+fi
