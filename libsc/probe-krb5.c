@@ -175,15 +175,35 @@ static char *krb5_msg(TALLOC_CTX *mem_ctx, krb5_context ctx,
 }
 
 /*
+ * A library context whose profile is pin.  No cleanup/copy methods: every
+ * copy MIT makes shares pin, which must outlive the context.
+ */
+static krb5_error_code pinned_context(struct pin *pin, krb5_context *out)
+{
+	struct profile_vtable vt;
+	profile_t prof = NULL;
+	krb5_error_code code;
+
+	memset(&vt, 0, sizeof(vt));
+	vt.minor_ver = 1;
+	vt.get_values = pin_get_values;
+	vt.free_values = pin_free_values;
+	code = profile_init_vtable(&vt, pin, &prof);
+	if (code != 0)
+		return code;
+	code = krb5_init_context_profile(prof, 0, out);
+	profile_release(prof);
+	return code;
+}
+
+/*
  * A library context that reads the host's krb5.conf through the pin
- * profile.  If the host's configuration cannot be loaded at all, the
- * probe still runs on the pinned settings alone.
+ * profile.  If the host's configuration cannot be loaded at all (say a
+ * syntax error), the probe still runs on the pinned settings alone.
  */
 static krb5_error_code make_context(struct probe *p)
 {
-	struct profile_vtable vt;
 	krb5_context host = NULL;
-	profile_t prof = NULL;
 	krb5_error_code code;
 
 	if (krb5_init_context(&host) == 0) {
@@ -191,16 +211,7 @@ static krb5_error_code make_context(struct probe *p)
 			p->pin.base = NULL;
 		krb5_free_context(host);
 	}
-	memset(&vt, 0, sizeof(vt));
-	vt.minor_ver = 1;
-	vt.get_values = pin_get_values;
-	vt.free_values = pin_free_values;
-	/* No cleanup/copy: every copy shares p->pin, which outlives them. */
-	code = profile_init_vtable(&vt, &p->pin, &prof);
-	if (code != 0)
-		return code;
-	code = krb5_init_context_profile(prof, 0, &p->ctx);
-	profile_release(prof);
+	code = pinned_context(&p->pin, &p->ctx);
 	if (code != 0)
 		p->ctx = NULL;
 	return code;
@@ -618,13 +629,13 @@ enum sc_rc sc_probe_krb5(TALLOC_CTX *mem_ctx,
 		talloc_free(in.data);
 		memset(&in, 0, sizeof(in));
 		krb5_free_data_contents(p->ctx, &rrealm);
-		if (code != 0 || !(flags & KRB5_INIT_CREDS_STEP_FLAG_CONTINUE)) {
+		if (code != 0 ||
+		    !(flags & KRB5_INIT_CREDS_STEP_FLAG_CONTINUE)) {
 			krb5_free_data_contents(p->ctx, &out);
 			break;
 		}
 		if (rounds == MAX_ROUNDS) {
 			krb5_free_data_contents(p->ctx, &out);
-			code = KRB5_KDC_UNREACH;
 			neterr = ELOOP;
 			break;
 		}
@@ -643,9 +654,12 @@ enum sc_rc sc_probe_krb5(TALLOC_CTX *mem_ctx,
 		a->detail = talloc_asprintf(a, "KDC %s: no result after %d "
 					    "requests", dc->address,
 					    MAX_ROUNDS);
-	} else if (neterr == ENOMEM) {
+	} else if (neterr == ENOMEM || neterr == EMFILE || neterr == ENFILE ||
+		   neterr == ENOBUFS) {
+		/* Our resources, not the network's. */
 		a->outcome = SC_OUTCOME_ERROR;
-		a->detail = talloc_strdup(a, "out of memory");
+		a->detail = talloc_asprintf(a, "KDC %s: %s", dc->address,
+					    strerror(neterr));
 	} else if (neterr != 0) {
 		a->outcome = SC_OUTCOME_UNREACHABLE;
 		a->has_krb5 = true;
@@ -722,15 +736,20 @@ done:
 	return rc;
 }
 
-/* Destroy a MEMORY ccache that sc_probe_krb5() left for the caller. */
+/*
+ * Destroy a MEMORY ccache that sc_probe_krb5() left for the caller.  MEMORY
+ * ccaches are process-wide, so any context finds it; one that ignores
+ * krb5.conf works even when that file does not parse.
+ */
 void sc_ccache_destroy(const char *ccache_name)
 {
+	struct pin pin = { NULL, "", "" };
 	krb5_context ctx = NULL;
 	krb5_ccache cc = NULL;
 
 	if (ccache_name == NULL)
 		return;
-	if (krb5_init_context(&ctx) != 0)
+	if (pinned_context(&pin, &ctx) != 0)
 		return;
 	if (krb5_cc_resolve(ctx, ccache_name, &cc) == 0)
 		krb5_cc_destroy(ctx, cc);

@@ -239,8 +239,8 @@ static enum sc_rc kt_check_file(TALLOC_CTX *mem_ctx, const char *name,
 			rc = sci_error(mem_ctx, err_out, SC_EFORMAT,
 				       SC_ERRDOM_NONE, 0,
 				       "keytab %s is truncated: the entry at "
-				       "byte %zu ends past its end (%zu bytes)",
-				       name, pos - 4, len);
+				       "byte %zu runs past the end of the file "
+				       "(%zu bytes)", name, pos - 4, len);
 			goto done;
 		}
 		if (size > 0 && !kt_entry_ok(buf + pos, (size_t)size, v1)) {

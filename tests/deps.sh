@@ -14,7 +14,7 @@ PACKAGES=(
 	# the lab domain and the tools we compare with
 	samba samba-ad-dc samba-ad-provision samba-dsdb-modules winbind
 	krb5-user smbclient ldb-tools tdb-tools python3-tdb
-	bash-completion iproute2 util-linux procps jq faketime hyperfine
+	bash-completion iproute2 util-linux procps jq bc time faketime
 )
 
 missing=()

@@ -9,6 +9,13 @@
 #
 # Usage: lab.sh help          (needs root: ip netns and bind mounts)
 #
+# Environment: NETCHK_LAB (lab dir, default /var/tmp/netchk-lab),
+# NETCHK_NETNS (default netchk), NETCHK_LAB_SAMBA_MODEL (samba -M, default
+# single), NETCHK_LAB_READY_TIMEOUT (s, default 60), NETCHK_LAB_LOCK_TIMEOUT
+# (s, default 900).  Give concurrent test runners distinct NETCHK_LAB and
+# NETCHK_NETNS, or wrap each test in `lab.sh exclusive`: a rebuild kills
+# everything running in the lab's netns.
+#
 # Tests may `source` this file to get the LAB_* variables and helper
 # functions; nothing runs and no shell options change when it is sourced.
 
@@ -100,7 +107,7 @@ preflight() {
     check_lab_path
     local tool
     for tool in ip samba samba-tool net smbclient winbindd wbinfo ldbsearch \
-                klist kinit mount flock "$LAB_PYTHON"; do
+                klist kinit mount unshare flock awk cmp "$LAB_PYTHON"; do
         command -v "$tool" >/dev/null || die "missing tool: $tool"
     done
     # Bind-mount targets must already exist; the lab never creates them.
@@ -411,7 +418,7 @@ dc_provision() {
     rm -rf "$LAB_DC_DIR"
     write_dc_host_files
     : >"$LAB_DIR/empty.conf"
-    log "provisioning $LAB_REALM (takes ~5 s)"
+    log "provisioning $LAB_REALM (one-off, 5-20 s)"
     if ! run_in dc samba-tool domain provision --configfile="$LAB_DIR/empty.conf" \
             --targetdir="$LAB_DC_DIR" --realm="$LAB_REALM" --domain="$LAB_WORKGROUP" \
             --server-role=dc --dns-backend=SAMBA_INTERNAL \
@@ -623,6 +630,7 @@ golden_restore() {
     rm -rf "$LAB_DC_DIR"
     cp -a "$LAB_GOLDEN_DIR" "$LAB_DC_DIR"
     rm -f "$LAB_DC_DIR/$LAB_GOLDEN_STAMP"
+    write_dc_host_files     # hosts/resolv.conf/krb5.conf follow this script
 }
 
 # ---------------------------------------------------------------------------
@@ -635,17 +643,20 @@ keytab_kvnos() {
         awk -v p="$LAB_MEMBER_PRINCIPAL" '$2 == p { print $1 }' | sort -nu | paste -sd' ' -
 }
 
+# host_keytab_sig : "absent" or inode/size/mtime of the host's keytab.
+host_keytab_sig() { stat -c '%i %s %Y' /etc/krb5.keytab 2>/dev/null || echo absent; }
+
 member_join() {
-    local jlog=$LAB_LOG_DIR/join.log host_kt_before=0
-    [[ -e /etc/krb5.keytab ]] && host_kt_before=1
+    local jlog=$LAB_LOG_DIR/join.log host_kt_before
+    host_kt_before=$(host_keytab_sig)
     if ! run_in member net ads join -s "$LAB_MEMBER_SMB_CONF" \
             -U "$LAB_ADMIN_USER%$LAB_ADMIN_PASS" --no-dns-updates \
             </dev/null >"$jlog" 2>&1; then
         show_log_tail "$jlog"
         die "net ads join failed"
     fi
-    if (( ! host_kt_before )) && [[ -e /etc/krb5.keytab ]]; then
-        die "net ads join created the HOST's /etc/krb5.keytab - lab isolation broken (remove it by hand after checking)"
+    if [[ $(host_keytab_sig) != "$host_kt_before" ]]; then
+        die "net ads join wrote the HOST's /etc/krb5.keytab ($host_kt_before -> $(host_keytab_sig)) - lab isolation broken; check and restore it by hand"
     fi
     [[ -s $LAB_MEMBER_SECRETS ]] || die "join wrote no $LAB_MEMBER_SECRETS"
     local kvnos
@@ -869,9 +880,10 @@ cmd_up() {
             *) die "up: unknown option '$arg'" ;;
         esac
     done
-    local t0; t0=$(now_us)
+    local t0
     preflight
     take_lock
+    t0=$(now_us)            # the lock wait is not part of the up time
     trap 'log "up failed; logs in $LAB_LOG_DIR, $LAB_DC_DIR/log, $LAB_MEMBER_DIR/log; clean up with: lab.sh down"' EXIT
     lab_down
     rm -rf "$LAB_MEMBER_DIR"       # a failed up must not look joined
@@ -896,8 +908,9 @@ cmd_up() {
 cmd_down() {
     need_root
     check_lab_path
-    local t0; t0=$(now_us)
+    local t0
     take_lock
+    t0=$(now_us)
     lab_down
     echo "lab down in $(elapsed_since "$t0") s"
 }
@@ -941,6 +954,7 @@ cmd_member_paths() {
     printf 'KRB5_CONFIG=%q\n' "$LAB_MEMBER_KRB5_CONF"
     printf 'KEYTAB=%q\n' "$LAB_MEMBER_KEYTAB"
     printf 'SECRETS=%q\n' "$LAB_MEMBER_SECRETS"
+    printf 'DC_SMB_CONF=%q\n' "$LAB_DC_SMB_CONF"
 }
 
 usage() {

@@ -644,6 +644,57 @@ static void test_keytab_empty(void **state)
 	talloc_free(t);
 }
 
+/* Version 0x0501 (host byte order, realm counted as a component). */
+static void test_keytab_v1(void **state)
+{
+	struct kt_fixture *f = *state;
+	TALLOC_CTX *t = talloc_new(NULL);
+	struct sc_keytab *kt = NULL;
+	uint8_t b[256], key[32];
+	size_t n = 6, start;
+	int16_t s16;
+	int32_t s32;
+	char p[160];
+
+	memset(key, 0x5a, sizeof(key));
+	b[0] = 5;
+	b[1] = 1;
+#define PUT16(v) (s16 = (int16_t)(v), memcpy(b + n, &s16, 2), n += 2)
+#define PUT32(v) (s32 = (int32_t)(v), memcpy(b + n, &s32, 4), n += 4)
+#define PUTS(str) (PUT16(strlen(str)), memcpy(b + n, str, strlen(str)), \
+		   n += strlen(str))
+	start = n;
+	PUT16(2);			/* realm + 1 component */
+	PUTS(REALM);
+	PUTS(ACCOUNT);
+	PUT32(1700000000);		/* timestamp */
+	b[n++] = 4;			/* kvno */
+	PUT16(ENCTYPE_AES256_CTS_HMAC_SHA1_96);
+	PUT16(sizeof(key));
+	memcpy(b + n, key, sizeof(key));
+	n += sizeof(key);
+	s32 = (int32_t)(n - start);
+	memcpy(b + 2, &s32, 4);
+#undef PUT16
+#undef PUT32
+#undef PUTS
+	snprintf(p, sizeof(p), "%s/v1.keytab", f->dir);
+	write_bytes(p, b, n);
+	assert_int_equal(sc_keytab_load(t, p, ACCOUNT, REALM, &kt, NULL),
+			 SC_OK);
+	assert_int_equal(kt->count, 1);
+	assert_string_equal(kt->entries[0].principal, "MEMBER1$@" REALM);
+	assert_int_equal(kt->entries[0].kvno, 4);
+	assert_int_equal(kt->entries[0].enctype,
+			 ENCTYPE_AES256_CTS_HMAC_SHA1_96);
+	assert_memory_equal(kt->entries[0].key->data, key, sizeof(key));
+	/* One byte short of the record is truncation. */
+	write_bytes(p, b, n - 1);
+	assert_int_equal(sc_keytab_load(t, p, ACCOUNT, REALM, &kt, NULL),
+			 SC_EFORMAT);
+	talloc_free(t);
+}
+
 /*
  * Cut the keytab at every byte.  A cut exactly between two entries leaves
  * a shorter valid keytab; every other cut is EFORMAT.
@@ -1179,6 +1230,7 @@ int main(void)
 		cmocka_unit_test(test_keytab_load),
 		cmocka_unit_test(test_keytab_errors),
 		cmocka_unit_test(test_keytab_empty),
+		cmocka_unit_test(test_keytab_v1),
 		cmocka_unit_test(test_keytab_truncated),
 		cmocka_unit_test(test_keytab_eacces),
 		cmocka_unit_test(test_keytab_compare),
