@@ -649,6 +649,9 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 	*result_out = talloc_move(mem_ctx, &res);
 	rc = SC_OK;
 done:
+	/* errors of the steps live on res; hand them to the caller */
+	if (rc != SC_OK && err_out != NULL && *err_out != NULL)
+		talloc_steal(mem_ctx, *err_out);
 	talloc_free(tmp_ctx);
 	return rc;
 }

@@ -78,7 +78,7 @@ int netchk_verify(const struct netchk_verb *verb, int argc, const char **argv)
 	struct sc_verify_opts opts = { 0 };
 	struct sc_verify_result *res = NULL;
 	struct sc_error *err = NULL;
-	TALLOC_CTX *mem = talloc_new(NULL);
+	TALLOC_CTX *mem = NULL;
 	const char *host = NULL;
 	poptContext pc;
 	enum sc_rc rc;
@@ -123,6 +123,9 @@ int netchk_verify(const struct netchk_verb *verb, int argc, const char **argv)
 	opts.recheck = o.recheck;
 	if (!o.quiet && !o.json)
 		opts.message = progress;
+
+	/* after popt: --help exits from inside popt */
+	mem = talloc_new(NULL);
 
 	rc = sc_verify(mem, &opts, &res, &err);
 	if (rc != SC_OK) {

@@ -11,7 +11,7 @@ grep -q "private dir = $alt/private" "$alt/smb.conf" || {
 	echo "Bail out! could not redirect private dir" >&2; exit 1; }
 
 snapshot() { (cd "$(dirname "$SECRETS")" && sha256sum secrets.tdb; sha256sum "$KEYTAB") ; ls -A "$STATE_DIR" 2>/dev/null || true; }
-before=$(snapshot)
+before=$(snapshot | sha256sum | cut -c1-16)
 
 one_line_exit3() {
 	local what=$1 pattern=$2
@@ -69,5 +69,5 @@ one_line_exit3 "unknown verb" "unknown verb"
 netchk verify -s /nonexistent/smb.conf
 one_line_exit3 "missing smb.conf" "/nonexistent/smb.conf"
 
-after=$(snapshot)
+after=$(snapshot | sha256sum | cut -c1-16)
 expect_eq "$after" "$before" "stores and state untouched"
