@@ -233,13 +233,14 @@ static void set_unreachable(struct sc_attempt *a, NTSTATUS status,
  * The probe proper.  Only bad arguments and local failures are errors;
  * whatever the DC or the network said ends up in the attempt.
  */
-enum sc_rc sc_probe_netlogon(TALLOC_CTX *mem_ctx,
-			     const struct sc_probe_opts *opts,
-			     const struct sc_dc *dc, const char *account,
-			     const char *computer, uint32_t sec_channel_type,
-			     const struct sc_secret *nt_hash,
-			     struct sc_attempt **attempt_out,
-			     struct sc_error **err_out)
+enum sc_rc sci_netlogon_probe_impl(TALLOC_CTX *mem_ctx,
+				   const struct sc_probe_opts *opts,
+				   const struct sc_dc *dc, const char *account,
+				   const char *computer,
+				   uint32_t sec_channel_type,
+				   const struct sc_secret *nt_hash,
+				   struct sc_attempt **attempt_out,
+				   struct sc_error **err_out)
 {
 	TALLOC_CTX *tmp_ctx = NULL;
 	TALLOC_CTX *net_ctx = NULL;

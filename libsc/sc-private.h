@@ -41,6 +41,19 @@ bool sci_netlogon_session_key(const uint8_t nt_hash[16],
 bool sci_netlogon_cred(const uint8_t sk[16], const uint8_t in[8],
 		       uint8_t out[8]);
 
+/*
+ * The netlogon probe proper, in the module libsc loads on first use
+ * (netlogon-loader.c); sc_probe_netlogon() has the same contract.
+ */
+enum sc_rc sci_netlogon_probe_impl(TALLOC_CTX *mem_ctx,
+				   const struct sc_probe_opts *opts,
+				   const struct sc_dc *dc, const char *account,
+				   const char *computer,
+				   uint32_t sec_channel_type,
+				   const struct sc_secret *nt_hash,
+				   struct sc_attempt **attempt_out,
+				   struct sc_error **err_out);
+
 /* Emit one progress line through the caller's message callback. */
 void sci_message(const struct sc_verify_opts *opts, const char *fmt, ...)
 	PRINTF_ATTRIBUTE(2, 3);

@@ -294,18 +294,19 @@ struct sc_verdict sc_verdict_compute(const struct sc_dc_report *rep,
 
 	/* 7. Netlogon refused secrets.tdb (or was not asked). */
 	if (kr_top != NULL && kr_top->outcome == SC_OUTCOME_ACCEPTED) {
-		if (!rep->path_run[SC_PATH_NETLOGON] || !have_pw) {
-			if (keytab_has_unmatched(keytab) && have_pw)
+		/* Kerberos alone was asked for: it is the whole answer. */
+		if (!rep->path_run[SC_PATH_NETLOGON]) {
+			if (have_pw && keytab_has_unmatched(keytab))
 				return mk(SC_HEALTH_WARNING,
 					  SC_DIAG_KEYTAB_EXTRA,
 					  SC_REPAIR_REWRITE_KEYTAB, rep);
-			if (!have_pw)
-				return mk(SC_HEALTH_BROKEN,
-					  SC_DIAG_SECRETS_STALE,
-					  SC_REPAIR_CHANGE_PASSWORD, rep);
 			return mk(SC_HEALTH_OK, SC_DIAG_HEALTHY,
 				  SC_REPAIR_NONE, rep);
 		}
+		/* secrets.tdb read, but it holds no password */
+		if (!have_pw)
+			return mk(SC_HEALTH_BROKEN, SC_DIAG_SECRETS_STALE,
+				  SC_REPAIR_CHANGE_PASSWORD, rep);
 		if (nl.unreachable && !nl.reached)
 			return mk(SC_HEALTH_WARNING, SC_DIAG_DC_UNREACHABLE,
 				  SC_REPAIR_FIX_NETWORK, rep);

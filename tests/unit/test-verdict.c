@@ -304,6 +304,26 @@ static void test_remembered(void **state)
 	       SC_REPAIR_REWRITE_KEYTAB);
 }
 
+/* --path kerberos: secrets.tdb is not read; the keytab decides. */
+static void test_kerberos_only(void **state)
+{
+	struct world w;
+	struct sc_verdict v;
+
+	init(&w);
+	w.rep.path_run[SC_PATH_NETLOGON] = false;
+	kr(&w, 1, SC_OUTCOME_ACCEPTED, 0, false, 0);
+	v = sc_verdict_compute(&w.rep, NULL, &w.keytab);
+	assert_int_equal(v.health, SC_HEALTH_OK);
+	assert_int_equal(v.diag, SC_DIAG_HEALTHY);
+
+	init(&w);
+	w.rep.path_run[SC_PATH_NETLOGON] = false;
+	kr(&w, 1, SC_OUTCOME_REJECTED, KRB5KDC_ERR_PREAUTH_FAILED, false, 0);
+	v = sc_verdict_compute(&w.rep, NULL, &w.keytab);
+	assert_int_equal(v.health, SC_HEALTH_BROKEN);
+}
+
 static void test_names_complete(void **state)
 {
 	for (int d = 0; d < SC_DIAG_COUNT; d++) {
@@ -339,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_no_secret),
 		cmocka_unit_test(test_keytab_missing),
 		cmocka_unit_test(test_remembered),
+		cmocka_unit_test(test_kerberos_only),
 		cmocka_unit_test(test_names_complete),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
