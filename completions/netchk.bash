@@ -5,15 +5,22 @@ _netchk()
     local cur prev words cword
     _init_completion -s || return
 
-    local verbs="verify"
+    local verbs="verify reset check explain"
     local global_opts="--help --version"
     local verify_opts="--configfile --keytab --server --path --timeout --json
         --recheck --state-dir --quiet --help"
+    local reset_opts="--configfile --keytab --server --timeout --dry-run
+        --force --user --password-file --no-restart --restart-command
+        --state-dir --quiet --help"
+    local explain_opts="--json --list --help"
+    local check_opts="--configfile --keytab --server --timeout --warning
+        --critical --clock-warning --clock-critical --format --textfile
+        --cached --status-file --state-dir --verbose --help --version"
 
     local verb="" i
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            verify) verb=${words[i]}; break ;;
+            verify|reset|check|explain) verb=${words[i]}; break ;;
         esac
     done
 
@@ -22,11 +29,35 @@ _netchk()
         return
     fi
 
+    # explain: options, then event IDs after "event", else the names of
+    # the curated codes and diagnoses - asked from netchk itself.
+    if [[ $verb == explain ]]; then
+        local list
+        if [[ $cur == -* ]]; then
+            COMPREPLY=($(compgen -W "$explain_opts" -- "$cur"))
+            return
+        fi
+        list=$("${words[0]}" explain --list 2>/dev/null)
+        if [[ $prev == [Ee]vent ]]; then
+            COMPREPLY=($(compgen -W "$(awk '$1 == "event" { print $2 }' <<<"$list")" -- "$cur"))
+        else
+            COMPREPLY=($(compgen -W "event krb5 $(awk '$1 == "ntstatus" || $1 == "krb5" { print $3 }
+                $1 == "diagnosis" { print $2 }' <<<"$list")" -- "$cur"))
+        fi
+        return
+    fi
+
     case $prev in
         --configfile|-s) _filedir conf; return ;;
         --keytab|-k) _filedir; return ;;
-        --state-dir) _filedir -d; return ;;
-        --server|-S) _known_hosts_real -- "$cur"; return ;;
+        --state-dir|--textfile) _filedir -d; return ;;
+        --status-file) _filedir; return ;;
+        --format) COMPREPLY=($(compgen -W "nagios prometheus" -- "$cur")); return ;;
+        --warning|-w|--critical|-c|--clock-warning|--clock-critical) return ;;
+        --password-file) _filedir; return ;;
+        --restart-command) COMPREPLY=($(compgen -c -- "$cur")); return ;;
+        --user|-U) return ;;
+        --server|-S|-H) _known_hosts_real -- "$cur"; return ;;
         --timeout|-t) COMPREPLY=($(compgen -W "2 5 10 30" -- "$cur")); return ;;
         --path|-p)
             local prefix=${cur%,*}
@@ -38,7 +69,10 @@ _netchk()
     $split && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "$verify_opts" -- "$cur"))
+        local opts=$verify_opts
+        [[ $verb == reset ]] && opts=$reset_opts
+        [[ $verb == check ]] && opts=$check_opts
+        COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
     fi
 } &&

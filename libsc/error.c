@@ -153,6 +153,9 @@ const char *sc_krb5_code_name(int32_t code)
 
 const char *sc_krb5_code_message(int32_t code)
 {
+	/* MIT registers its table only in krb5_init_context(); explain
+	 * asks without a context. */
+	initialize_krb5_error_table();
 	return error_message(code);
 }
 

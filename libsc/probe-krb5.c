@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <krb5/krb5.h>
 #include <profile.h>
-#include "sc-private.h"
+#include "reset-private.h"
 
 #define KDC_PORT		"88"
 #define DEFAULT_TIMEOUT		10	/* seconds, when opts do not say */
@@ -74,9 +74,11 @@ static long pin_get_values(void *cbdata, const char *const *names,
 
 	for (n = 0; names[n] != NULL; n++)
 		;
+	/* kpasswd goes to the same DC (port 464), never to a locator's. */
 	if (n == 3 && strcmp(names[0], "realms") == 0 &&
 	    strcmp(names[1], pin->realm) == 0 &&
-	    strcmp(names[2], "kdc") == 0)
+	    (strcmp(names[2], "kdc") == 0 ||
+	     strcmp(names[2], "kpasswd_server") == 0))
 		return one_value(pin->kdc, ret_values);
 	if ((n == 2 || n == 3) && strcmp(names[0], "libdefaults") == 0) {
 		for (i = 0; i < sizeof(pinned_defaults) /
@@ -215,6 +217,50 @@ static krb5_error_code make_context(struct probe *p)
 	if (code != 0)
 		p->ctx = NULL;
 	return code;
+}
+
+/* A pinned context for other modules (kpasswd, keytab writers). */
+struct pinned {
+	struct pin pin;
+	krb5_context ctx;
+};
+
+static int pinned_destructor(struct pinned *p)
+{
+	if (p->ctx != NULL)
+		krb5_free_context(p->ctx);
+	if (p->pin.base != NULL)
+		profile_release(p->pin.base);
+	return 0;
+}
+
+krb5_context sci_krb5_pinned(TALLOC_CTX *mem_ctx, const char *realm,
+			     const char *address)
+{
+	struct pinned *p = talloc_zero(mem_ctx, struct pinned);
+	krb5_context host = NULL;
+
+	if (p == NULL)
+		return NULL;
+	talloc_set_destructor(p, pinned_destructor);
+	p->pin.realm = talloc_strdup(p, realm);
+	p->pin.kdc = talloc_asprintf(p, strchr(address, ':') != NULL ?
+				     "[%s]" : "%s", address);
+	if (p->pin.realm == NULL || p->pin.kdc == NULL)
+		goto fail;
+	if (krb5_init_context(&host) == 0) {
+		if (krb5_get_profile(host, &p->pin.base) != 0)
+			p->pin.base = NULL;
+		krb5_free_context(host);
+	}
+	if (pinned_context(&p->pin, &p->ctx) != 0) {
+		p->ctx = NULL;
+		goto fail;
+	}
+	return p->ctx;
+fail:
+	talloc_free(p);
+	return NULL;
 }
 
 /* ---- the TCP transport to the one KDC ---- */

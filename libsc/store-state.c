@@ -22,7 +22,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <krb5/krb5.h>
 #include "sc-private.h"
+
+#define NT_STATUS_TIME_DIFFERENCE	0xC0000133u	/* _AT_DC */
 
 #define STATE_FILE "rejected-secrets"
 
@@ -192,6 +195,15 @@ void sci_state_record(struct sci_state *state, const char *realm,
 
 	if (state == NULL || (a->outcome != SC_OUTCOME_REJECTED &&
 			      a->outcome != SC_OUTCOME_ACCEPTED))
+		return;
+	/*
+	 * A clock skew says nothing about the secret and is no bad password
+	 * to the KDC; remembering it would report the skew on and on after
+	 * the clock was fixed.
+	 */
+	if (a->outcome == SC_OUTCOME_REJECTED &&
+	    ((a->has_krb5 && a->krb5_code == KRB5KRB_AP_ERR_SKEW) ||
+	     (a->has_ntstatus && a->ntstatus == NT_STATUS_TIME_DIFFERENCE)))
 		return;
 	for (i = 0; i < state->count; i++) {
 		r = &state->rejects[i];

@@ -21,102 +21,11 @@
 #define UF_ACCOUNTDISABLE		0x0002u
 #define SCI_MAX_SKEW			300
 
-static const struct {
-	const char *name;
-	const char *text;
-} diag_table[SC_DIAG_COUNT] = {
-	[SC_DIAG_HEALTHY] = { "healthy",
-		"the DC accepts the stored machine secret on every path "
-		"tested" },
-	[SC_DIAG_PREVIOUS_ONLY] = { "previous-only",
-		"the DC accepts only the previous machine password: a "
-		"password change never reached this DC, or secrets.tdb was "
-		"changed behind its back" },
-	[SC_DIAG_KEYTAB_STALE] = { "keytab-stale",
-		"secrets.tdb is good but the keytab holds old keys: Kerberos "
-		"users of this host (sssd, ssh GSSAPI, NFS) fail while "
-		"'net ads testjoin' still says the join is OK" },
-	[SC_DIAG_KEYTAB_MISSING] = { "keytab-missing",
-		"the keytab has no keys for the machine account" },
-	[SC_DIAG_KEYTAB_EXTRA] = { "keytab-extra",
-		"the trust works, but the keytab also holds keys that match "
-		"neither the current nor the previous password" },
-	[SC_DIAG_SECRETS_STALE] = { "secrets-stale",
-		"the keytab is good but the DC rejects the password in "
-		"secrets.tdb (restored from a backup, or a change that was "
-		"not saved): winbind cannot set up its secure channel" },
-	[SC_DIAG_ALL_REJECTED] = { "all-rejected",
-		"the DC rejects every secret this host holds: the machine "
-		"password was changed or reset on the DC side" },
-	[SC_DIAG_ACCOUNT_DELETED] = { "account-deleted",
-		"the machine account no longer exists on the DC" },
-	[SC_DIAG_ACCOUNT_DISABLED] = { "account-disabled",
-		"the machine account is disabled on the DC" },
-	[SC_DIAG_ACCOUNT_GONE] = { "account-gone",
-		"the DC has no usable trust account for this host (deleted "
-		"or disabled; no Kerberos or LDAP answer to tell which)" },
-	[SC_DIAG_CLOCK_SKEW] = { "clock-skew",
-		"this host's clock differs from the DC's by more than "
-		"Kerberos allows: every ticket fails, whatever the password" },
-	[SC_DIAG_DC_UNREACHABLE] = { "dc-unreachable",
-		"the DC did not answer: nothing could be verified" },
-	[SC_DIAG_NO_SECRET] = { "no-secret",
-		"this host holds no machine secret: it is not joined" },
-	[SC_DIAG_DC_NOT_FOUND] = { "dc-not-found",
-		"no domain controller was found in DNS" },
-};
-
-static const struct {
-	const char *name;
-	const char *text;
-} repair_table[SC_REPAIR_COUNT] = {
-	[SC_REPAIR_NONE] = { "none", "nothing to do" },
-	[SC_REPAIR_REWRITE_KEYTAB] = { "rewrite-keytab",
-		"rewrite the keytab from the good secrets.tdb password "
-		"('netchk reset'); no change on the DC is needed" },
-	[SC_REPAIR_CHANGE_PASSWORD] = { "change-password",
-		"change the machine password with the secret the DC still "
-		"accepts, then update every store ('netchk reset')" },
-	[SC_REPAIR_ADMIN_RESET] = { "admin-reset",
-		"reset the machine password with administrator credentials "
-		"('netchk reset -U ADMIN', or 'net ads join -U ADMIN')" },
-	[SC_REPAIR_REJOIN] = { "rejoin",
-		"rejoin the domain ('net ads join -U ADMIN'): a reset "
-		"cannot bring back a deleted account" },
-	[SC_REPAIR_ENABLE_ACCOUNT] = { "enable-account",
-		"find out why the account was disabled; if it should be "
-		"back, enable it ('samba-tool user enable HOST$', or Active "
-		"Directory Users and Computers)" },
-	[SC_REPAIR_FIX_TIME] = { "fix-time",
-		"fix the clock (chrony/ntpd/systemd-timesyncd against the "
-		"DCs); do not reset the password" },
-	[SC_REPAIR_FIX_NETWORK] = { "fix-network",
-		"make the DC reachable (is it up? firewall on 88, 135, 389, "
-		"445 and the RPC ports?); do not reset the password" },
-	[SC_REPAIR_FIX_DNS] = { "fix-dns",
-		"fix DNS: the host must resolve the domain's SRV records "
-		"(_ldap._tcp.dc._msdcs), or name a DC with --server" },
-};
-
-const char *sc_diag_name(enum sc_diag d)
-{
-	return d < SC_DIAG_COUNT ? diag_table[d].name : "?";
-}
-
-const char *sc_diag_text(enum sc_diag d)
-{
-	return d < SC_DIAG_COUNT ? diag_table[d].text : "?";
-}
-
-const char *sc_repair_name(enum sc_repair r)
-{
-	return r < SC_REPAIR_COUNT ? repair_table[r].name : "?";
-}
-
-const char *sc_repair_text(enum sc_repair r)
-{
-	return r < SC_REPAIR_COUNT ? repair_table[r].text : "?";
-}
+/*
+ * The names and texts of diagnoses and repairs (sc_diag_name(),
+ * sc_diag_text(), sc_repair_name(), sc_repair_text()) live in the explain
+ * knowledge base (explain.c), so verify and explain say the same words.
+ */
 
 /* The answers of one path, in a form the rules below can read. */
 struct answers {

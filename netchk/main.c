@@ -15,6 +15,12 @@ static const struct netchk_verb verbs[] = {
 	{ "verify", "[HOST]",
 	  "prove the stored machine secret against the DC on every path",
 	  netchk_verify_options, netchk_verify },
+	{ "reset", "[HOST]",
+	  "repair the trust only when required, with the smallest repair",
+	  netchk_reset_options, netchk_reset },
+	{ "explain", "CODE...",
+	  "what an NTSTATUS, Kerberos error or Windows event means for "
+	  "the trust", netchk_explain_options, netchk_explain },
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))

@@ -36,6 +36,40 @@ int netchk_verify(const struct netchk_verb *verb, int argc,
 
 extern const struct poptOption netchk_verify_options[];
 
+int netchk_reset(const struct netchk_verb *verb, int argc,
+		 const char **argv);
+
+extern const struct poptOption netchk_reset_options[];
+
+/* explain: CODE... -> the knowledge base's entries (verb-explain.c) */
+int netchk_explain(const struct netchk_verb *verb, int argc,
+		   const char **argv);
+
+extern const struct poptOption netchk_explain_options[];
+
+struct netchk_explain_failure {
+	const char *input;
+	const char *message;		/* one line, quotes the input */
+};
+
+struct netchk_explain_result {
+	size_t count;
+	const struct sc_explanation **items;
+	size_t failed_count;
+	struct netchk_explain_failure *failed;
+};
+
+void netchk_explain_add(struct netchk_explain_result *res,
+			const struct sc_explanation *x, size_t n);
+void netchk_explain_fail(struct netchk_explain_result *res,
+			 const char *input, const char *message);
+void netchk_render_explain_text(FILE *out,
+				const struct netchk_explain_result *res);
+void netchk_render_explain_json(FILE *out,
+				const struct netchk_explain_result *res);
+void netchk_render_explain_list_text(FILE *out);
+void netchk_render_explain_list_json(FILE *out);
+
 /* Renderers (stdout). */
 void netchk_render_verify_text(FILE *out,
 			       const struct sc_verify_result *res);

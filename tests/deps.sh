@@ -9,12 +9,18 @@ PACKAGES=(
 	samba-dev libtalloc-dev libtevent-dev libtdb-dev libwbclient-dev
 	libsmbclient-dev libkrb5-dev libpopt-dev libldap2-dev
 	libsasl2-dev libgnutls28-dev libcmocka-dev
+	# the libFuzzer target of tests/fuzz (run-all.sh)
+	clang
+	# t-docs.sh runs the zsh and fish completions
+	zsh fish
 	# run: SASL GSSAPI for the LDAP bind as the machine
 	libsasl2-modules-gssapi-mit
 	# the lab domain and the tools we compare with
 	samba samba-ad-dc samba-ad-provision samba-dsdb-modules winbind
 	krb5-user smbclient ldb-tools tdb-tools python3-tdb
 	bash-completion iproute2 util-linux procps jq bc time faketime
+	# netchk check --textfile: the real textfile collector and promtool
+	prometheus-node-exporter prometheus curl
 )
 
 missing=()

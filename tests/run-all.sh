@@ -21,6 +21,14 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_supp
 
 status=0
 meson test -C "$BUILD" --print-errorlogs --suite unit || status=1
+# The explain parser's libFuzzer target, bounded (needs clang; deps.sh
+# installs it).
+if command -v clang >/dev/null; then
+	FUZZ_SECONDS=${FUZZ_SECONDS:-60} tests/fuzz/run-fuzz.sh || status=1
+else
+	echo "run-all: clang missing, fuzz-explain not run" >&2
+	status=1
+fi
 meson test -C "$BUILD" --print-errorlogs --suite integration || status=1
 tests/lab/lab.sh down >/dev/null 2>&1 || true
 exit $status

@@ -1,0 +1,97 @@
+/*
+ * libsc - internals of reset (sci_ prefix, not exported)
+ */
+#ifndef SC_RESET_PRIVATE_H
+#define SC_RESET_PRIVATE_H
+
+#include <krb5/krb5.h>
+#include "sc-private.h"
+#include <sc/reset.h>
+
+/*
+ * A krb5 context that reads the host's krb5.conf but pins realm's KDC and
+ * kpasswd server to address (no DNS, no time sync), as the probes do.
+ * Freed with mem_ctx.  NULL on failure.
+ */
+krb5_context sci_krb5_pinned(TALLOC_CTX *mem_ctx, const char *realm,
+			     const char *address);
+
+/* --- store-journal.c: the pending change ------------------------------- */
+
+struct sci_journal {
+	char *dc;			/* DC the change was sent to */
+	char *account;
+	struct sc_secret *password;	/* the pending new password */
+	time_t when;
+};
+
+/* <state_dir>/pending-<WORKGROUP>; SC_ENOENT when there is none. */
+char *sci_journal_path(TALLOC_CTX *mem_ctx, const char *state_dir,
+		       const char *workgroup);
+enum sc_rc sci_journal_load(TALLOC_CTX *mem_ctx, const char *path,
+			    struct sci_journal **journal_out,
+			    struct sc_error **err_out);
+enum sc_rc sci_journal_save(TALLOC_CTX *mem_ctx, const char *path,
+			    const struct sci_journal *journal,
+			    struct sc_error **err_out);
+enum sc_rc sci_journal_clear(TALLOC_CTX *mem_ctx, const char *path,
+			     struct sc_error **err_out);
+
+/* --- store-write.c: the writers ---------------------------------------- */
+
+/* A random machine password (printable ASCII, see store-write.c). */
+struct sc_secret *sci_machine_password_new(TALLOC_CTX *mem_ctx);
+
+/* Keys of password for each enctype, with the account's salt. */
+enum sc_rc sci_derive_keys(TALLOC_CTX *mem_ctx, const char *realm,
+			   const char *account,
+			   const struct sc_secret *password,
+			   const int32_t *enctypes, size_t n, uint32_t kvno,
+			   struct sc_key **keys_out,
+			   struct sc_error **err_out);
+
+/*
+ * Rewrite a FILE keytab atomically (temp file 0600, fsync, rename): the
+ * account's principals get password's keys at kvno, the entries of
+ * keep_kvno that `old` holds are kept, every other entry of the account
+ * is dropped, entries of other principals are copied unchanged.
+ */
+enum sc_rc sci_keytab_write(TALLOC_CTX *mem_ctx, const char *keytab_name,
+			    const char *realm, const char *account,
+			    const char *const *principals,
+			    const struct sc_keytab *old,
+			    const struct sc_secret *password, uint32_t kvno,
+			    uint32_t keep_kvno, struct sc_error **err_out);
+
+/*
+ * secrets.tdb: current -> previous, password -> current, last change
+ * time, and Samba 4.17's MACHINE_DOMAIN_INFO blob, by Samba's own writer.
+ */
+enum sc_rc sci_secrets_write(TALLOC_CTX *mem_ctx, const char *net_binary,
+			     const char *smb_conf,
+			     const struct sc_secret *password,
+			     struct sc_error **err_out);
+
+/* --- kpasswd.c ----------------------------------------------------------- */
+
+struct sci_kpasswd_result {
+	bool authenticated;		/* the AS exchange for changepw worked */
+	int32_t krb5_code;		/* its error when not */
+	int result_code;		/* RFC 3244 result, 0 = success */
+	char *text;			/* the server's result string */
+};
+
+/*
+ * Change (target == NULL) or set (target = account) a password over
+ * kpasswd on dc.  The client authenticates once with password, or with
+ * the keys of keytab_name when password is NULL; never retried.
+ */
+enum sc_rc sci_kpasswd(TALLOC_CTX *mem_ctx, const char *realm,
+		       const struct sc_dc *dc, const char *client,
+		       const struct sc_secret *password,
+		       const char *keytab_name, const char *target,
+		       const struct sc_secret *new_password,
+		       struct sci_kpasswd_result **result_out,
+		       struct sc_error **err_out);
+
+#endif

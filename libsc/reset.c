@@ -1,0 +1,623 @@
+/*
+ * libsc - reset: the executor
+ *
+ * Order of a password change, each step durable before the next:
+ *	lock -> verify -> [finish or abandon a journalled change] -> plan ->
+ *	journal (new secret, pending) -> kpasswd on the DC -> AS exchange
+ *	with the new secret on that same DC (and its new kvno over LDAP) ->
+ *	secrets.tdb -> keytab -> clear journal -> verify again.
+ * Whatever step a crash interrupts, the host keeps a secret the DC
+ * accepts: the journal holds the new one from before the DC sees it until
+ * both stores hold it.  The next run tests the journalled secret on the
+ * DC first (one AS exchange) and finishes the change when the DC has it,
+ * or drops the journal when it does not.
+ *
+ * NETCHK_TEST_CRASH_AFTER=<step> (journal, dc, secrets, keytab) makes the
+ * run SIGKILL itself right after that step: the fault-injection hook of
+ * tests/integration/t-reset-crash.sh.  Nothing else reads it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include "reset-private.h"
+
+#define DEFAULT_STATE_DIR "/var/lib/netchk"
+#define LOCK_FILE "reset.lock"
+
+struct rrun {
+	const struct sc_reset_opts *opts;
+	struct sc_reset_result *res;
+	const char *state_dir;
+	const char *journal_path;
+	struct sc_probe_opts popts;
+};
+
+static void crash_hook(const char *step)
+{
+	const char *want = getenv("NETCHK_TEST_CRASH_AFTER");
+
+	if (want != NULL && strcmp(want, step) == 0)
+		raise(SIGKILL);
+}
+
+struct lockfd {
+	int fd;
+};
+
+static int lockfd_destructor(struct lockfd *l)
+{
+	if (l->fd >= 0)
+		close(l->fd);
+	return 0;
+}
+
+/*
+ * One reset at a time per state directory: two runs started together
+ * must change the password once.  The second waits, then verifies and
+ * finds nothing left to do.
+ */
+static enum sc_rc take_lock(TALLOC_CTX *mem_ctx, const char *dir,
+			    struct sc_error **err_out)
+{
+	struct lockfd *l = talloc_zero(mem_ctx, struct lockfd);
+	char *path;
+
+	if (l == NULL)
+		return SC_ENOMEM;
+	l->fd = -1;
+	talloc_set_destructor(l, lockfd_destructor);
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return sci_error(mem_ctx, err_out, SC_EACCES, SC_ERRDOM_ERRNO,
+				 errno, "cannot create %s: %s", dir,
+				 strerror(errno));
+	path = talloc_asprintf(l, "%s/%s", dir, LOCK_FILE);
+	if (path == NULL)
+		return SC_ENOMEM;
+	l->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (l->fd < 0)
+		return sci_error(mem_ctx, err_out, SC_EACCES, SC_ERRDOM_ERRNO,
+				 errno, "cannot open %s: %s", path,
+				 strerror(errno));
+	while (flock(l->fd, LOCK_EX) != 0) {
+		if (errno != EINTR)
+			return sci_error(mem_ctx, err_out, SC_EACCES,
+					 SC_ERRDOM_ERRNO, errno,
+					 "cannot lock %s: %s", path,
+					 strerror(errno));
+	}
+	return SC_OK;
+}
+
+/* An error made on a scratch context must outlive it. */
+static void rescue_err(struct rrun *r, TALLOC_CTX *tmp,
+		       struct sc_error **err_out)
+{
+	if (err_out != NULL && *err_out != NULL &&
+	    talloc_is_parent(*err_out, tmp))
+		talloc_steal(r->res, *err_out);
+}
+
+static const struct sc_dc *verdict_dc(const struct sc_verify_result *v)
+{
+	for (size_t i = 0; i < v->dc_count; i++)
+		if (v->verdict.dc != NULL &&
+		    strcmp(v->dcs[i].dc.name, v->verdict.dc) == 0)
+			return &v->dcs[i].dc;
+	return v->dc_count > 0 ? &v->dcs[v->dc_count - 1].dc : NULL;
+}
+
+/* What one AS exchange with a password (+ LDAP as the machine) told. */
+struct pwcheck {
+	enum sc_outcome outcome;
+	const char *detail;
+	bool has_kvno;
+	uint32_t kvno;
+	const char *dns_host_name;
+	const char **spns;
+};
+
+/*
+ * Present password once on dc over Kerberos (the same probe verify
+ * uses) and, when accepted, read the account's kvno and SPNs over LDAP
+ * bound with that TGT.  This is how a keytab rewrite learns the kvno
+ * when the stale keytab cannot bind, and how a change is confirmed.
+ */
+static enum sc_rc check_password(TALLOC_CTX *mem_ctx, struct rrun *r,
+				 const struct sc_dc *dc,
+				 const struct sc_secret *password,
+				 struct pwcheck *out,
+				 struct sc_error **err_out)
+{
+	static const int32_t enctypes[] = { 18, 17, 23 };
+	const struct sc_verify_result *b = r->res->before;
+	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
+	struct sc_key *keys = NULL;
+	struct sc_attempt *a = NULL;
+	struct sc_ldap_result *l = NULL;
+	const char *cc = NULL;
+	enum sc_rc rc;
+
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
+	memset(out, 0, sizeof(*out));
+	rc = sci_derive_keys(tmp_ctx, b->config->realm, b->account, password,
+			     enctypes, 3, 0, &keys, err_out);
+	if (rc != SC_OK)
+		goto done;
+	rc = sc_probe_krb5(tmp_ctx, &r->popts, dc, b->config->realm,
+			   b->account, keys, 3, &a, &cc, err_out);
+	if (rc != SC_OK)
+		goto done;
+	out->outcome = a->outcome;
+	out->detail = talloc_strdup(mem_ctx, a->detail);
+	if (a->outcome == SC_OUTCOME_ACCEPTED && cc != NULL) {
+		rc = sc_probe_ldap(tmp_ctx, &r->popts, dc, cc, b->account,
+				   &l, err_out);
+		sc_ccache_destroy(cc);
+		if (rc != SC_OK)
+			goto done;
+		if (l->bound && l->account.found && l->account.has_kvno) {
+			out->has_kvno = true;
+			out->kvno = l->account.kvno;
+			out->dns_host_name = talloc_strdup(
+				mem_ctx, l->account.dns_host_name);
+			out->spns = talloc_steal(mem_ctx, l->account.spns);
+		}
+	}
+	rc = SC_OK;
+done:
+	rescue_err(r, tmp_ctx, err_out);
+	talloc_free(tmp_ctx);
+	return rc;
+}
+
+/* The principals the new keys go to: those the keytab had, else the
+ * account and the SPNs a join creates. */
+static const char **principals(TALLOC_CTX *mem_ctx, struct rrun *r,
+			       const struct pwcheck *pc)
+{
+	const struct sc_verify_result *b = r->res->before;
+	const struct sc_keytab *kt = b->keytab;
+	const char *realm = b->config->realm;
+	const char **p = talloc_zero_array(mem_ctx, const char *, 6);
+	size_t n = 0;
+	char *host, *fqdn;
+
+	if (p == NULL)
+		return NULL;
+	for (size_t i = 0; kt != NULL && i < kt->count; i++) {
+		bool dup = false;
+
+		for (size_t j = 0; j < n; j++)
+			dup = dup || strcmp(p[j], kt->entries[i].principal)
+				     == 0;
+		if (dup)
+			continue;
+		p = talloc_realloc(mem_ctx, p, const char *, n + 2);
+		if (p == NULL)
+			return NULL;
+		p[n++] = kt->entries[i].principal;
+		p[n] = NULL;
+	}
+	if (n > 0)
+		return p;
+	host = talloc_strndup(p, b->account, strlen(b->account) - 1);
+	fqdn = pc->dns_host_name != NULL ?
+	       talloc_strdup(p, pc->dns_host_name) :
+	       talloc_asprintf(p, "%s.%s", host, b->config->dns_domain);
+	if (host == NULL || fqdn == NULL)
+		return NULL;
+	for (char *c = fqdn; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	p[0] = talloc_asprintf(p, "%s@%s", b->account, realm);
+	p[1] = talloc_asprintf(p, "host/%s@%s", fqdn, realm);
+	p[2] = talloc_asprintf(p, "host/%s@%s", host, realm);
+	p[3] = talloc_asprintf(p, "RestrictedKrbHost/%s@%s", fqdn, realm);
+	p[4] = talloc_asprintf(p, "RestrictedKrbHost/%s@%s", host, realm);
+	return p;
+}
+
+static bool same_secret(const struct sc_secret *a, const struct sc_secret *b)
+{
+	return a != NULL && b != NULL && a->len == b->len &&
+	       memcmp(a->data, b->data, a->len) == 0;
+}
+
+/*
+ * Put a password the DC has confirmed (at kvno) into secrets.tdb and the
+ * keytab, then clear the journal.  Idempotent, so that a run finishing a
+ * crashed change can repeat any step: secrets.tdb is only written when
+ * it does not hold the password yet (writing it twice would push the
+ * real previous password out).
+ */
+static enum sc_rc commit(struct rrun *r, const struct sc_secret *pw,
+			 const struct pwcheck *pc, struct sc_error **err_out)
+{
+	const struct sc_verify_result *b = r->res->before;
+	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
+	struct sc_secrets *now = NULL;
+	const char **princs;
+	enum sc_rc rc;
+
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
+	rc = sc_secrets_load(tmp_ctx, b->config->secrets_path,
+			     b->config->workgroup, &now, err_out);
+	if (rc != SC_OK && rc != SC_ENOENT)
+		goto done;
+	if (now == NULL || !same_secret(now->current, pw)) {
+		rc = sci_secrets_write(r->res, r->opts->net_binary,
+				       b->config->smb_conf, pw, err_out);
+		if (rc != SC_OK)
+			goto done;
+		now = NULL;
+		rc = sc_secrets_load(tmp_ctx, b->config->secrets_path,
+				     b->config->workgroup, &now, err_out);
+		if (rc != SC_OK)
+			goto done;
+		if (!same_secret(now->current, pw)) {
+			rc = sci_error(r->res, err_out, SC_EINTERNAL,
+				       SC_ERRDOM_NONE, 0, "%s does not hold "
+				       "the new password after the write",
+				       b->config->secrets_path);
+			goto done;
+		}
+		r->res->changed_secrets = true;
+		sci_message(&r->opts->verify, "Updating %s ... done "
+			    "(current -> previous, new -> current)",
+			    b->config->secrets_path);
+	}
+	crash_hook("secrets");
+	princs = principals(tmp_ctx, r, pc);
+	if (princs == NULL) {
+		rc = SC_ENOMEM;
+		goto done;
+	}
+	rc = sci_keytab_write(r->res, b->config->keytab_name,
+			      b->config->realm, b->account, princs,
+			      b->keytab, pw, pc->kvno,
+			      pc->kvno > 1 ? pc->kvno - 1 : 0, err_out);
+	if (rc != SC_OK)
+		goto done;
+	r->res->changed_keytab = true;
+	r->res->new_kvno = pc->kvno;
+	sci_message(&r->opts->verify, "Updating keytab %s ... done (kvno "
+		    "%u, kvno %u kept)", b->config->keytab_name, pc->kvno,
+		    pc->kvno > 1 ? pc->kvno - 1 : 0);
+	crash_hook("keytab");
+	rc = sci_journal_clear(r->res, r->journal_path, err_out);
+done:
+	rescue_err(r, tmp_ctx, err_out);
+	talloc_free(tmp_ctx);
+	return rc;
+}
+
+/* A journalled change from a run that did not finish: finish or drop. */
+static enum sc_rc settle_journal(struct rrun *r, bool *finished,
+				 struct sc_error **err_out)
+{
+	const struct sc_verify_result *b = r->res->before;
+	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
+	struct sci_journal *j = NULL;
+	struct sc_error *jerr = NULL;
+	const struct sc_dc *dc = NULL;
+	struct sc_dc *jdc = NULL;
+	struct pwcheck pc;
+	enum sc_rc rc;
+
+	*finished = false;
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
+	rc = sci_journal_load(tmp_ctx, r->journal_path, &j, &jerr);
+	if (rc == SC_ENOENT) {
+		rc = SC_OK;
+		goto done;
+	}
+	if (rc != SC_OK) {
+		if (err_out != NULL && jerr != NULL)
+			*err_out = talloc_steal(r->res, jerr);
+		goto done;
+	}
+	r->res->journal_found = true;
+	/* Ask the DC the change went to: it has it even before replication. */
+	if (sc_dc_resolve(tmp_ctx, j->dc, &jdc, NULL) == SC_OK)
+		dc = jdc;
+	else
+		dc = verdict_dc(b);
+	if (same_secret(b->secrets != NULL ? b->secrets->current : NULL,
+			j->password) && b->verdict.health == SC_HEALTH_OK &&
+	    b->keytab != NULL && b->keytab->count > 0) {
+		/* Only the journal's removal was lost. */
+		sci_message(&r->opts->verify, "A pending change from %s is "
+			    "already in every store: clearing the journal",
+			    j->dc);
+		rc = sci_journal_clear(r->res, r->journal_path, err_out);
+		goto done;
+	}
+	rc = check_password(tmp_ctx, r, dc, j->password, &pc, err_out);
+	if (rc != SC_OK)
+		goto done;
+	if (pc.outcome == SC_OUTCOME_ACCEPTED && pc.has_kvno) {
+		sci_message(&r->opts->verify, "A pending password change "
+			    "(journalled) is accepted by %s (kvno %u): "
+			    "finishing it", dc->name, pc.kvno);
+		rc = commit(r, j->password, &pc, err_out);
+		if (rc == SC_OK)
+			*finished = true;
+		goto done;
+	}
+	if (pc.outcome == SC_OUTCOME_REJECTED) {
+		sci_message(&r->opts->verify, "A pending password change "
+			    "(journalled) never reached %s (%s): abandoning "
+			    "it", dc->name, pc.detail ? pc.detail : "");
+		rc = sci_journal_clear(r->res, r->journal_path, err_out);
+		goto done;
+	}
+	rc = sci_error(r->res, err_out, SC_ENET, SC_ERRDOM_NONE, 0,
+		       "a pending password change is journalled in %s, but "
+		       "%s could not tell whether it has it (%s); nothing "
+		       "changed", r->journal_path, dc->name,
+		       pc.detail ? pc.detail : "no answer");
+done:
+	rescue_err(r, tmp_ctx, err_out);
+	talloc_free(tmp_ctx);
+	return rc;
+}
+
+static enum sc_rc do_rewrite_keytab(struct rrun *r, struct sc_error **err_out)
+{
+	const struct sc_verify_result *b = r->res->before;
+	const struct sc_dc *dc = verdict_dc(b);
+	struct pwcheck pc;
+	enum sc_rc rc;
+
+	rc = check_password(r->res, r, dc, b->secrets->current, &pc, err_out);
+	if (rc != SC_OK)
+		return rc;
+	if (pc.outcome != SC_OUTCOME_ACCEPTED || !pc.has_kvno) {
+		r->res->detail = talloc_asprintf(r->res, "could not read the "
+			"account's kvno from %s with the secrets.tdb "
+			"password: %s", dc->name,
+			pc.detail ? pc.detail : "LDAP did not say");
+		r->res->health = SC_HEALTH_BROKEN;
+		return SC_OK;
+	}
+	sci_message(&r->opts->verify, "%s: msDS-KeyVersionNumber is %u",
+		    dc->name, pc.kvno);
+	rc = sci_keytab_write(r->res, b->config->keytab_name,
+			      b->config->realm, b->account,
+			      principals(r->res, r, &pc), b->keytab,
+			      b->secrets->current, pc.kvno,
+			      pc.kvno > 1 ? pc.kvno - 1 : 0, err_out);
+	if (rc != SC_OK)
+		return rc;
+	r->res->changed_keytab = true;
+	r->res->new_kvno = pc.kvno;
+	sci_message(&r->opts->verify, "Rewriting keytab %s from secrets.tdb "
+		    "... done (kvno %u)", b->config->keytab_name, pc.kvno);
+	return SC_OK;
+}
+
+static enum sc_rc do_change(struct rrun *r, struct sc_error **err_out)
+{
+	const struct sc_verify_result *b = r->res->before;
+	const struct sc_plan *plan = r->res->plan;
+	const struct sc_dc *dc = verdict_dc(b);
+	const char *realm = b->config->realm;
+	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
+	struct sci_kpasswd_result *kp = NULL;
+	const struct sc_secret *cred = NULL;
+	const char *client, *target = NULL, *kt = NULL;
+	struct sci_journal j = { 0 };
+	struct pwcheck pc;
+	enum sc_rc rc;
+
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
+	switch (plan->cred) {
+	case SC_PLAN_CRED_CURRENT:
+		cred = b->secrets->current;
+		break;
+	case SC_PLAN_CRED_PREVIOUS:
+		cred = b->secrets->previous;
+		break;
+	case SC_PLAN_CRED_KEYTAB:
+		kt = b->config->keytab_name;
+		break;
+	case SC_PLAN_CRED_ADMIN:
+		cred = r->opts->admin_password;
+		break;
+	default:
+		break;
+	}
+	if (plan->cred == SC_PLAN_CRED_ADMIN) {
+		client = strchr(r->opts->admin_user, '@') != NULL ?
+			 talloc_strdup(tmp_ctx, r->opts->admin_user) :
+			 talloc_asprintf(tmp_ctx, "%s@%s",
+					 r->opts->admin_user, realm);
+		target = talloc_asprintf(tmp_ctx, "%s@%s", b->account, realm);
+	} else {
+		client = talloc_asprintf(tmp_ctx, "%s@%s", b->account, realm);
+	}
+	j.dc = talloc_strdup(tmp_ctx, dc->name);
+	j.account = talloc_strdup(tmp_ctx, b->account);
+	j.password = sci_machine_password_new(tmp_ctx);
+	j.when = time(NULL);
+	if (client == NULL || j.dc == NULL || j.account == NULL ||
+	    j.password == NULL || (cred == NULL && kt == NULL)) {
+		rc = sci_error(r->res, err_out, SC_EINTERNAL, SC_ERRDOM_NONE,
+			       0, "cannot prepare the password change");
+		goto done;
+	}
+
+	rc = sci_journal_save(r->res, r->journal_path, &j, err_out);
+	if (rc != SC_OK)
+		goto done;
+	sci_message(&r->opts->verify, "Journalling the new password in %s "
+		    "... done", r->journal_path);
+	crash_hook("journal");
+
+	rc = sci_kpasswd(tmp_ctx, realm, dc, client, cred, kt, target,
+			 j.password, &kp, err_out);
+	if (rc != SC_OK) {
+		/* No answer: the DC may have it.  The journal decides later. */
+		r->res->detail = talloc_asprintf(r->res, "the change on %s "
+			"did not complete; the journal %s keeps the new "
+			"password and the next run finishes or drops it",
+			dc->name, r->journal_path);
+		goto done;
+	}
+	if (!kp->authenticated || kp->result_code != 0) {
+		/* Definitely not changed: drop the journal. */
+		rc = sci_journal_clear(r->res, r->journal_path, err_out);
+		if (rc != SC_OK)
+			goto done;
+		r->res->health = SC_HEALTH_BROKEN;
+		r->res->detail = talloc_asprintf(r->res, "%s: %s%s",
+			!kp->authenticated ?
+			(plan->cred == SC_PLAN_CRED_ADMIN ?
+			 "the administrator credentials were rejected "
+			 "(not retried)" : "the DC rejected the machine's "
+			 "credentials for the change") :
+			"the DC refused the password change",
+			kp->text ? kp->text : "",
+			kp->authenticated ? "" : "; nothing changed");
+		goto done;
+	}
+	r->res->changed_dc = true;
+	sci_message(&r->opts->verify, "Changing computer account password "
+		    "on %s %s ... done", dc->name,
+		    plan->cred == SC_PLAN_CRED_ADMIN ?
+		    "(administrator set)" : "(kpasswd as the machine)");
+	crash_hook("dc");
+
+	rc = check_password(tmp_ctx, r, dc, j.password, &pc, err_out);
+	if (rc != SC_OK)
+		goto done;
+	if (pc.outcome != SC_OUTCOME_ACCEPTED || !pc.has_kvno) {
+		r->res->health = SC_HEALTH_BROKEN;
+		r->res->detail = talloc_asprintf(r->res, "%s does not accept "
+			"the new password it just took (%s); the journal %s "
+			"keeps it for the next run", dc->name,
+			pc.detail ? pc.detail : "no kvno", r->journal_path);
+		goto done;
+	}
+	sci_message(&r->opts->verify, "Verifying the new password on %s "
+		    "... done (kvno %u)", dc->name, pc.kvno);
+	rc = commit(r, j.password, &pc, err_out);
+done:
+	rescue_err(r, tmp_ctx, err_out);
+	talloc_free(tmp_ctx);
+	return rc;
+}
+
+enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
+		    struct sc_reset_result **result_out,
+		    struct sc_error **err_out)
+{
+	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
+	struct sc_plan_opts popts = { 0 };
+	struct rrun r = { .opts = opts };
+	struct sc_reset_result *res;
+	bool finished = false;
+	enum sc_rc rc;
+
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
+	res = talloc_zero(tmp_ctx, struct sc_reset_result);
+	if (res == NULL) {
+		rc = SC_ENOMEM;
+		goto done;
+	}
+	r.res = res;
+	r.popts.timeout = opts->verify.timeout > 0 ? opts->verify.timeout : 5;
+	r.state_dir = opts->verify.state_dir != NULL ?
+		      opts->verify.state_dir : DEFAULT_STATE_DIR;
+	if (!opts->dry_run) {
+		rc = take_lock(tmp_ctx, r.state_dir, err_out);
+		if (rc != SC_OK)
+			goto done;
+	}
+	rc = sc_verify(res, &opts->verify, &res->before, err_out);
+	if (rc != SC_OK)
+		goto done;
+	r.journal_path = sci_journal_path(res, r.state_dir,
+					  res->before->config->workgroup);
+	if (r.journal_path == NULL) {
+		rc = SC_ENOMEM;
+		goto done;
+	}
+	if (!opts->dry_run) {
+		rc = settle_journal(&r, &finished, err_out);
+		if (rc != SC_OK)
+			goto done;
+	}
+	res->journal_finished = finished;
+	popts.force = opts->force && !finished;
+	popts.have_admin = opts->admin_user != NULL &&
+			   opts->admin_password != NULL;
+	popts.now = time(NULL);
+	rc = sc_plan_make(res, res->before, &popts, &res->plan, err_out);
+	if (finished) {
+		/* The finished change was the repair; just verify it. */
+		rc = SC_OK;
+		goto after;
+	}
+	if (rc != SC_OK)
+		goto done;
+	if (opts->dry_run) {
+		res->health = res->plan->action == SC_PLAN_NOTHING ?
+			      SC_HEALTH_OK : res->plan->action ==
+			      SC_PLAN_REFUSE ? res->plan->refuse_health :
+			      res->before->verdict.health;
+		goto out;
+	}
+	switch (res->plan->action) {
+	case SC_PLAN_NOTHING:
+		res->health = SC_HEALTH_OK;
+		goto out;
+	case SC_PLAN_REFUSE:
+		res->health = res->plan->refuse_health;
+		goto out;
+	case SC_PLAN_REWRITE_KEYTAB:
+		rc = do_rewrite_keytab(&r, err_out);
+		break;
+	case SC_PLAN_CHANGE_OWN:
+	case SC_PLAN_CHANGE_ADMIN:
+		rc = do_change(&r, err_out);
+		break;
+	}
+	if (rc != SC_OK || res->detail != NULL)
+		goto out_rc;
+after:
+	rc = sc_verify(res, &opts->verify, &res->after, err_out);
+	if (rc != SC_OK)
+		goto done;
+	res->health = res->after->verdict.health;
+out:
+	rc = SC_OK;
+out_rc:
+	if (rc != SC_OK && res->detail == NULL && err_out != NULL &&
+	    *err_out != NULL)
+		res->detail = talloc_strdup(res, (*err_out)->message);
+	if (rc != SC_OK) {
+		res->health = SC_HEALTH_BROKEN;
+		rc = SC_OK;
+	}
+	*result_out = talloc_move(mem_ctx, &res);
+done:
+	/* Errors made on res (freed here on failure) go to the caller. */
+	if (rc != SC_OK && err_out != NULL && *err_out != NULL &&
+	    talloc_is_parent(*err_out, tmp_ctx))
+		talloc_steal(mem_ctx, *err_out);
+	talloc_free(tmp_ctx);
+	return rc;
+}

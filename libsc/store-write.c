@@ -1,0 +1,444 @@
+/*
+ * libsc - writing the machine secret into the local stores
+ *
+ * Keytab: a new FILE keytab is built next to the old one (0600 from
+ * creation), filled with MIT's krb5_kt_add_entry, fsynced and renamed over
+ * the old one, so a reader (sssd, a kinit -k) sees the old or the new
+ * keytab, never half of one.
+ *
+ * secrets.tdb: Samba 4.17 keeps the password twice, in the legacy
+ * SECRETS/MACHINE_PASSWORD{,.PREV}/LAST_CHANGE_TIME records and in the
+ * NDR SECRETS/MACHINE_DOMAIN_INFO blob that winbindd and 'net rpc' read
+ * first.  The blob's NDR code (ndr_secrets) is in a private Samba
+ * library, so we drive Samba's own writer instead: 'net changesecretpw -f
+ * -i' reads the password from stdin (never argv) and, in 4.17, moves the
+ * current password to previous and updates the legacy records and the
+ * blob inside one tdb transaction.  Tried in the lab: afterwards 'net ads
+ * testjoin', 'net rpc testjoin' and a restarted winbindd's 'wbinfo -t'
+ * all agree.  It stores the channel type WKSTA, which is what a member
+ * is.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <gnutls/crypto.h>
+#include "reset-private.h"
+
+#define ENCTYPE_RC4		23
+/*
+ * 120 characters, as Windows uses for machine passwords.  Samba's own
+ * generator makes random UTF-16 (357 bytes as UTF-8), longer than 'net
+ * changesecretpw' reads from stdin, so we stay with printable ASCII:
+ * 120 x log2(94) = 786 bits, far beyond any key it becomes.
+ */
+#define MACHINE_PW_LEN		120
+
+struct sc_secret *sci_machine_password_new(TALLOC_CTX *mem_ctx)
+{
+	struct sc_secret *pw = sc_secret_new(mem_ctx, NULL, MACHINE_PW_LEN);
+	uint8_t r[64];
+	size_t n = 0;
+
+	if (pw == NULL)
+		return NULL;
+	while (n < MACHINE_PW_LEN) {
+		if (gnutls_rnd(GNUTLS_RND_KEY, r, sizeof(r)) != 0) {
+			talloc_free(pw);
+			explicit_bzero(r, sizeof(r));
+			return NULL;
+		}
+		/* Rejection sampling: no bias towards the first chars. */
+		for (size_t i = 0; i < sizeof(r) && n < MACHINE_PW_LEN; i++)
+			if (r[i] < 188)
+				pw->data[n++] = (uint8_t)(0x21 + r[i] % 94);
+	}
+	explicit_bzero(r, sizeof(r));
+	return pw;
+}
+
+struct kctx {
+	krb5_context ctx;
+};
+
+static int kctx_destructor(struct kctx *k)
+{
+	if (k->ctx != NULL)
+		krb5_free_context(k->ctx);
+	return 0;
+}
+
+static struct kctx *kctx_new(TALLOC_CTX *mem_ctx)
+{
+	struct kctx *k = talloc_zero(mem_ctx, struct kctx);
+
+	if (k == NULL)
+		return NULL;
+	talloc_set_destructor(k, kctx_destructor);
+	if (krb5_init_context(&k->ctx) != 0) {
+		k->ctx = NULL;
+		talloc_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+enum sc_rc sci_derive_keys(TALLOC_CTX *mem_ctx, const char *realm,
+			   const char *account,
+			   const struct sc_secret *password,
+			   const int32_t *enctypes, size_t n, uint32_t kvno,
+			   struct sc_key **keys_out,
+			   struct sc_error **err_out)
+{
+	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
+	struct sc_key *keys;
+	struct kctx *k;
+	krb5_data salt, pw;
+	char *s;
+	enum sc_rc rc;
+
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
+	keys = talloc_zero_array(tmp_ctx, struct sc_key, n);
+	k = kctx_new(tmp_ctx);
+	s = sc_machine_salt(tmp_ctx, realm, account);
+	if (keys == NULL || k == NULL || s == NULL) {
+		rc = sci_error(mem_ctx, err_out, SC_EINTERNAL, SC_ERRDOM_NONE,
+			       0, "cannot set up key derivation");
+		goto done;
+	}
+	salt.magic = pw.magic = KV5M_DATA;
+	salt.data = s;
+	salt.length = (unsigned int)strlen(s);
+	pw.data = (char *)password->data;
+	pw.length = (unsigned int)password->len;
+	for (size_t i = 0; i < n; i++) {
+		struct sc_secret *key = NULL;
+
+		keys[i].enctype = enctypes[i];
+		keys[i].kvno = kvno;
+		if (enctypes[i] == ENCTYPE_RC4) {
+			rc = sc_nt_hash(keys, password, &key, err_out);
+			if (rc != SC_OK)
+				goto done;
+		} else {
+			krb5_keyblock kb;
+			krb5_error_code code;
+
+			memset(&kb, 0, sizeof(kb));
+			code = krb5_c_string_to_key(k->ctx, enctypes[i], &pw,
+						    &salt, &kb);
+			if (code != 0) {
+				rc = sci_error(mem_ctx, err_out, SC_EINTERNAL,
+					       SC_ERRDOM_KRB5, code,
+					       "cannot derive a key for "
+					       "enctype %d: %s",
+					       (int)enctypes[i],
+					       error_message(code));
+				goto done;
+			}
+			key = sc_secret_new(keys, kb.contents, kb.length);
+			krb5_free_keyblock_contents(k->ctx, &kb);
+			if (key == NULL) {
+				rc = SC_ENOMEM;
+				goto done;
+			}
+		}
+		keys[i].key = key;
+	}
+	*keys_out = talloc_move(mem_ctx, &keys);
+	rc = SC_OK;
+done:
+	talloc_free(tmp_ctx);
+	return rc;
+}
+
+/* The account itself or any SPN in realm carries the account's keys. */
+static bool is_machine(krb5_const_principal p, const char *account,
+		       const char *realm)
+{
+	if (p->realm.length != strlen(realm) ||
+	    strncasecmp(p->realm.data, realm, p->realm.length) != 0)
+		return false;
+	if (p->length >= 2)
+		return true;
+	return p->length == 1 && p->data[0].length == strlen(account) &&
+	       strncasecmp(p->data[0].data, account,
+			   p->data[0].length) == 0;
+}
+
+struct ktw {
+	struct kctx *k;
+	krb5_keytab old, new;
+	char *tmp;			/* unlinked unless renamed */
+};
+
+static int ktw_destructor(struct ktw *w)
+{
+	if (w->old != NULL)
+		krb5_kt_close(w->k->ctx, w->old);
+	if (w->new != NULL)
+		krb5_kt_close(w->k->ctx, w->new);
+	if (w->tmp != NULL)
+		unlink(w->tmp);
+	return 0;
+}
+
+/* Copy the entries we keep from the old keytab (absent: none). */
+static enum sc_rc copy_kept(struct ktw *w, const char *account,
+			    const char *realm, uint32_t kvno,
+			    uint32_t keep_kvno, TALLOC_CTX *mem_ctx,
+			    struct sc_error **err_out)
+{
+	krb5_context ctx = w->k->ctx;
+	krb5_kt_cursor cur;
+	krb5_keytab_entry e;
+	krb5_error_code code;
+
+	code = krb5_kt_start_seq_get(ctx, w->old, &cur);
+	if (code == ENOENT)
+		return SC_OK;
+	if (code != 0)
+		return sci_error(mem_ctx, err_out, SC_EACCES, SC_ERRDOM_KRB5,
+				 code, "cannot read the old keytab: %s",
+				 error_message(code));
+	while ((code = krb5_kt_next_entry(ctx, w->old, &e, &cur)) == 0) {
+		bool keep = !is_machine(e.principal, account, realm) ||
+			    (keep_kvno != 0 && e.vno == keep_kvno &&
+			     e.vno != kvno);
+
+		if (keep)
+			code = krb5_kt_add_entry(ctx, w->new, &e);
+		krb5_free_keytab_entry_contents(ctx, &e);
+		if (code != 0)
+			break;
+	}
+	krb5_kt_end_seq_get(ctx, w->old, &cur);
+	if (code != KRB5_KT_END)
+		return sci_error(mem_ctx, err_out, SC_EINTERNAL,
+				 SC_ERRDOM_KRB5, code,
+				 "cannot copy the old keytab: %s",
+				 error_message(code));
+	return SC_OK;
+}
+
+enum sc_rc sci_keytab_write(TALLOC_CTX *mem_ctx, const char *keytab_name,
+			    const char *realm, const char *account,
+			    const char *const *principals,
+			    const struct sc_keytab *old,
+			    const struct sc_secret *password, uint32_t kvno,
+			    uint32_t keep_kvno, struct sc_error **err_out)
+{
+	static const int32_t dflt[] = { 18, 17, ENCTYPE_RC4 };
+	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
+	int32_t enctypes[16];
+	size_t nenc = 0;
+	struct sc_key *keys = NULL;
+	struct ktw *w;
+	const char *path;
+	char *name, *dir;
+	enum sc_rc rc;
+	int fd;
+
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
+	if (strncmp(keytab_name, "FILE:", 5) == 0)
+		path = keytab_name + 5;
+	else if (strncmp(keytab_name, "WRFILE:", 7) == 0)
+		path = keytab_name + 7;
+	else if (keytab_name[0] == '/')
+		path = keytab_name;
+	else {
+		rc = sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE, 0,
+			       "keytab %s is not a FILE keytab; netchk "
+			       "only rewrites files", keytab_name);
+		goto done;
+	}
+	/* The enctypes the account uses: those the keytab had. */
+	for (size_t i = 0; old != NULL && i < old->count; i++) {
+		bool dup = false;
+
+		for (size_t j = 0; j < nenc; j++)
+			dup = dup || enctypes[j] == old->entries[i].enctype;
+		if (!dup && nenc < 16)
+			enctypes[nenc++] = old->entries[i].enctype;
+	}
+	if (nenc == 0) {
+		memcpy(enctypes, dflt, sizeof(dflt));
+		nenc = 3;
+	}
+	rc = sci_derive_keys(tmp_ctx, realm, account, password, enctypes,
+			     nenc, kvno, &keys, err_out);
+	if (rc != SC_OK)
+		goto done;
+
+	w = talloc_zero(tmp_ctx, struct ktw);
+	if (w == NULL || (w->k = kctx_new(w)) == NULL) {
+		rc = SC_ENOMEM;
+		goto done;
+	}
+	talloc_set_destructor(w, ktw_destructor);
+	w->tmp = talloc_asprintf(w, "%s.netchk.XXXXXX", path);
+	if (w->tmp == NULL) {
+		rc = SC_ENOMEM;
+		goto done;
+	}
+	fd = mkostemp(w->tmp, O_CLOEXEC);
+	if (fd < 0) {
+		rc = sci_error(mem_ctx, err_out, SC_EACCES, SC_ERRDOM_ERRNO,
+			       errno, "cannot create a keytab next to %s: %s",
+			       path, strerror(errno));
+		talloc_free(w->tmp);
+		w->tmp = NULL;
+		goto done;
+	}
+	/* MIT only adds to a keytab that has its version header (0x0502). */
+	if (fchmod(fd, 0600) != 0 || write(fd, "\x05\x02", 2) != 2) {
+		close(fd);
+		rc = sci_error(mem_ctx, err_out, SC_EACCES, SC_ERRDOM_ERRNO,
+			       errno, "chmod %s: %s", w->tmp, strerror(errno));
+		goto done;
+	}
+	close(fd);
+	name = talloc_asprintf(w, "FILE:%s", w->tmp);
+	if (name == NULL ||
+	    krb5_kt_resolve(w->k->ctx, name, &w->new) != 0 ||
+	    krb5_kt_resolve(w->k->ctx, talloc_asprintf(w, "FILE:%s", path),
+			    &w->old) != 0) {
+		rc = sci_error(mem_ctx, err_out, SC_EINTERNAL, SC_ERRDOM_NONE,
+			       0, "cannot open keytab %s", path);
+		goto done;
+	}
+	rc = copy_kept(w, account, realm, kvno, keep_kvno, mem_ctx, err_out);
+	if (rc != SC_OK)
+		goto done;
+	for (size_t p = 0; principals[p] != NULL; p++) {
+		krb5_principal princ = NULL;
+		krb5_error_code code;
+
+		code = krb5_parse_name(w->k->ctx, principals[p], &princ);
+		for (size_t i = 0; code == 0 && i < nenc; i++) {
+			krb5_keytab_entry e;
+
+			memset(&e, 0, sizeof(e));
+			e.principal = princ;
+			e.vno = kvno;
+			e.timestamp = (krb5_timestamp)time(NULL);
+			e.key.magic = KV5M_KEYBLOCK;
+			e.key.enctype = keys[i].enctype;
+			e.key.length = (unsigned int)keys[i].key->len;
+			e.key.contents = keys[i].key->data;
+			code = krb5_kt_add_entry(w->k->ctx, w->new, &e);
+		}
+		if (princ != NULL)
+			krb5_free_principal(w->k->ctx, princ);
+		if (code != 0) {
+			rc = sci_error(mem_ctx, err_out, SC_EINTERNAL,
+				       SC_ERRDOM_KRB5, code,
+				       "cannot add %s to the keytab: %s",
+				       principals[p], error_message(code));
+			goto done;
+		}
+	}
+	krb5_kt_close(w->k->ctx, w->new);
+	w->new = NULL;
+	fd = open(w->tmp, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) != 0 || rename(w->tmp, path) != 0) {
+		rc = sci_error(mem_ctx, err_out, SC_EACCES, SC_ERRDOM_ERRNO,
+			       errno, "cannot replace %s: %s", path,
+			       strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto done;
+	}
+	close(fd);
+	talloc_free(w->tmp);
+	w->tmp = NULL;
+	dir = talloc_strdup(tmp_ctx, path);
+	if (dir != NULL && strrchr(dir, '/') != NULL) {
+		*strrchr(dir, '/') = '\0';
+		fd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY |
+			  O_CLOEXEC);
+		if (fd >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+	}
+	rc = SC_OK;
+done:
+	talloc_free(tmp_ctx);
+	return rc;
+}
+
+enum sc_rc sci_secrets_write(TALLOC_CTX *mem_ctx, const char *net_binary,
+			     const char *smb_conf,
+			     const struct sc_secret *password,
+			     struct sc_error **err_out)
+{
+	const char *net = net_binary != NULL ? net_binary : "net";
+	int in[2], status = 0;
+	ssize_t n;
+	size_t off = 0;
+	pid_t pid;
+
+	if (memchr(password->data, '\n', password->len) != NULL ||
+	    memchr(password->data, '\0', password->len) != NULL)
+		return sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE,
+				 0, "password cannot be passed on a line");
+	if (pipe2(in, O_CLOEXEC) != 0)
+		return sci_error(mem_ctx, err_out, SC_EINTERNAL,
+				 SC_ERRDOM_ERRNO, errno, "pipe: %s",
+				 strerror(errno));
+	pid = fork();
+	if (pid < 0) {
+		close(in[0]);
+		close(in[1]);
+		return sci_error(mem_ctx, err_out, SC_EINTERNAL,
+				 SC_ERRDOM_ERRNO, errno, "fork: %s",
+				 strerror(errno));
+	}
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDWR);
+
+		dup2(in[0], 0);
+		if (nul >= 0) {
+			dup2(nul, 1);
+			dup2(nul, 2);
+		}
+		if (smb_conf != NULL)
+			execlp(net, net, "changesecretpw", "-f", "-i", "-s",
+			       smb_conf, (char *)NULL);
+		else
+			execlp(net, net, "changesecretpw", "-f", "-i",
+			       (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	while (off < password->len) {
+		n = write(in[1], password->data + off, password->len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	if (off == password->len)
+		n = write(in[1], "\n", 1);
+	close(in[1]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (off != password->len || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		return sci_error(mem_ctx, err_out, SC_EINTERNAL,
+				 SC_ERRDOM_NONE, 0,
+				 "'%s changesecretpw' failed (status %d)",
+				 net, WIFEXITED(status) ?
+				 WEXITSTATUS(status) : -1);
+	return SC_OK;
+}

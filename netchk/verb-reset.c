@@ -1,0 +1,287 @@
+/*
+ * netchk reset [HOST]: repair the trust only when required
+ *
+ * libsc decides and changes; the CLI reads the administrator password
+ * (prompt or file, never argv), prints the plan and the result, and
+ * restarts the services that use a changed store.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include "netchk.h"
+
+static struct {
+	char *configfile;
+	char *keytab;
+	char *server;
+	char *state_dir;
+	char *user;
+	char *password_file;
+	char *restart_command;
+	int timeout;
+	int dry_run;
+	int force;
+	int no_restart;
+	int quiet;
+} o;
+
+const struct poptOption netchk_reset_options[] = {
+	{ "configfile", 's', POPT_ARG_STRING, &o.configfile, 0,
+	  "smb.conf to read (default /etc/samba/smb.conf)", "FILE" },
+	{ "keytab", 'k', POPT_ARG_STRING, &o.keytab, 0,
+	  "keytab to repair (default: the one Samba uses)", "KEYTAB" },
+	{ "server", 'S', POPT_ARG_STRING, &o.server, 0,
+	  "DC to verify against and change on (default: DNS SRV)", "DC" },
+	{ "timeout", 't', POPT_ARG_INT, &o.timeout, 0,
+	  "seconds per network exchange (default 5)", "SECONDS" },
+	{ "dry-run", 'n', POPT_ARG_NONE, &o.dry_run, 0,
+	  "print the plan, change nothing", NULL },
+	{ "force", 'f', POPT_ARG_NONE, &o.force, 0,
+	  "rotate the password even when the trust is healthy", NULL },
+	{ "user", 'U', POPT_ARG_STRING, &o.user, 0,
+	  "administrator to set the password with (password prompted)",
+	  "USER" },
+	{ "password-file", 0, POPT_ARG_STRING, &o.password_file, 0,
+	  "read the administrator password from the first line of FILE",
+	  "FILE" },
+	{ "no-restart", 0, POPT_ARG_NONE, &o.no_restart, 0,
+	  "do not restart winbind / sssd after a change", NULL },
+	{ "restart-command", 0, POPT_ARG_STRING, &o.restart_command, 0,
+	  "run 'CMD SERVICE' to restart a service (default systemctl)",
+	  "CMD" },
+	{ "state-dir", 0, POPT_ARG_STRING, &o.state_dir, 0,
+	  "lockout memory, journal and lock (default /var/lib/netchk)",
+	  "DIR" },
+	{ "quiet", 'q', POPT_ARG_NONE, &o.quiet, 0,
+	  "do not narrate the steps on stderr", NULL },
+	POPT_AUTOHELP
+	POPT_TABLEEND
+};
+
+static void progress(void *private_data, const char *line)
+{
+	fprintf(stderr, " * %s\n", line);
+}
+
+/* One line of up to 1023 bytes into a wiping secret, without newline. */
+static struct sc_secret *read_line_secret(TALLOC_CTX *mem_ctx, int fd)
+{
+	struct sc_secret *s = sc_secret_new(mem_ctx, NULL, 1024);
+	size_t n = 0;
+	char c;
+
+	if (s == NULL)
+		return NULL;
+	while (n < 1023) {
+		ssize_t r = read(fd, &c, 1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || c == '\n')
+			break;
+		s->data[n++] = (uint8_t)c;
+	}
+	if (n > 0 && s->data[n - 1] == '\r')
+		n--;
+	s->len = n;
+	return s;
+}
+
+static struct sc_secret *admin_password(TALLOC_CTX *mem_ctx)
+{
+	struct sc_secret *s = NULL;
+	struct termios t, saved;
+	int fd;
+
+	if (o.password_file != NULL) {
+		fd = open(o.password_file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			netchk_error("--password-file %s: %s",
+				     o.password_file, strerror(errno));
+			return NULL;
+		}
+		s = read_line_secret(mem_ctx, fd);
+		close(fd);
+		return s;
+	}
+	fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		netchk_error("-U needs a terminal for the password prompt, "
+			     "or --password-file");
+		return NULL;
+	}
+	dprintf(fd, "Password for %s: ", o.user);
+	if (tcgetattr(fd, &t) == 0) {
+		saved = t;
+		t.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fd, TCSAFLUSH, &t);
+		s = read_line_secret(mem_ctx, fd);
+		tcsetattr(fd, TCSAFLUSH, &saved);
+	}
+	dprintf(fd, "\n");
+	close(fd);
+	return s;
+}
+
+/* Restart one service if it runs: systemd, or the user's command. */
+static void restart(const char *service)
+{
+	char *cmd = NULL;
+	int st;
+
+	if (o.restart_command != NULL) {
+		const char *argv[] = { "/bin/sh", "-c", "exec $0 \"$1\"",
+				       o.restart_command, service, NULL };
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			execv(argv[0], (char *const *)argv);
+			_exit(127);
+		}
+		st = -1;
+		if (pid > 0)
+			waitpid(pid, &st, 0);
+		fprintf(stderr, " * Restarting %s ... %s\n", service,
+			st == 0 ? "done" : "FAILED");
+		return;
+	}
+	if (asprintf(&cmd, "systemctl is-active --quiet %s 2>/dev/null",
+		     service) < 0)
+		return;
+	st = system(cmd);
+	free(cmd);
+	if (st != 0)
+		return;		/* not running (or no systemd): leave it */
+	if (asprintf(&cmd, "systemctl restart %s", service) < 0)
+		return;
+	st = system(cmd);
+	free(cmd);
+	fprintf(stderr, " * Restarting %s ... %s\n", service,
+		st == 0 ? "done" : "FAILED");
+}
+
+static void render(FILE *out, const struct sc_reset_result *r)
+{
+	const struct sc_verify_result *b = r->before;
+	const struct sc_plan *p = r->plan;
+
+	fprintf(out, "Before:  %s (%s) on %s\n",
+		sc_health_name(b->verdict.health),
+		sc_diag_name(b->verdict.diag),
+		b->verdict.dc ? b->verdict.dc : "-");
+	if (r->journal_found)
+		fprintf(out, "Journal: a pending change was %s\n",
+			r->journal_finished ? "finished" : "settled");
+	if (p != NULL && !r->journal_finished) {
+		fprintf(out, "Plan:    %s: %s\n",
+			sc_plan_action_name(p->action), p->reason);
+		for (size_t i = 0; i < p->step_count; i++)
+			fprintf(out, "  %zu. %s (DC %s; secrets %s; keytab "
+				"%s)\n", i + 1, sc_step_name(p->steps[i]),
+				p->dc ? p->dc : "-",
+				b->config->secrets_path,
+				b->config->keytab_name);
+	}
+	if (r->changed_dc || r->changed_secrets || r->changed_keytab)
+		fprintf(out, "Changed: %s%s%s(kvno %u)\n",
+			r->changed_dc ? "DC password, " : "",
+			r->changed_secrets ? "secrets.tdb, " : "",
+			r->changed_keytab ? "keytab " : "", r->new_kvno);
+	else
+		fprintf(out, "Changed: nothing\n");
+	if (r->detail != NULL)
+		fprintf(out, "Problem: %s\n", r->detail);
+	if (r->after != NULL)
+		fprintf(out, "After:   %s (%s) on %s\n",
+			sc_health_name(r->after->verdict.health),
+			sc_diag_name(r->after->verdict.diag),
+			r->after->verdict.dc ? r->after->verdict.dc : "-");
+}
+
+int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
+{
+	struct sc_reset_opts opts = { 0 };
+	struct sc_reset_result *res = NULL;
+	struct sc_error *err = NULL;
+	TALLOC_CTX *mem = NULL;
+	const char *host = NULL;
+	poptContext pc;
+	enum sc_rc rc;
+	int ret = NETCHK_EXIT_UNKNOWN, c;
+
+	pc = poptGetContext("netchk reset", argc, argv, netchk_reset_options,
+			    0);
+	poptSetOtherOptionHelp(pc, "[OPTIONS] [HOST]");
+	while ((c = poptGetNextOpt(pc)) > 0)
+		;
+	if (c < -1) {
+		netchk_error("%s: %s", poptBadOption(pc, POPT_BADOPTION_NOALIAS),
+			     poptStrerror(c));
+		goto done;
+	}
+	host = poptGetArg(pc);
+	if (host != NULL && poptPeekArg(pc) != NULL) {
+		netchk_error("reset takes at most one HOST, got '%s' too",
+			     poptPeekArg(pc));
+		goto done;
+	}
+	if (o.timeout < 0 || o.timeout > 300) {
+		netchk_error("--timeout: %d is not between 1 and 300 seconds",
+			     o.timeout);
+		goto done;
+	}
+	if (o.password_file != NULL && o.user == NULL) {
+		netchk_error("--password-file needs -U USER");
+		goto done;
+	}
+	/* After popt: --help exits inside poptGetNextOpt(). */
+	mem = talloc_new(NULL);
+	if (mem == NULL)
+		goto done;
+	opts.verify.smb_conf = o.configfile;
+	opts.verify.keytab = o.keytab;
+	opts.verify.server = o.server;
+	opts.verify.host = host;
+	opts.verify.state_dir = o.state_dir;
+	opts.verify.timeout = o.timeout;
+	opts.verify.paths = (1u << SC_PATH_COUNT) - 1;
+	if (!o.quiet)
+		opts.verify.message = progress;
+	opts.dry_run = o.dry_run;
+	opts.force = o.force;
+	if (o.user != NULL && !o.dry_run) {
+		opts.admin_user = o.user;
+		opts.admin_password = admin_password(mem);
+		if (opts.admin_password == NULL)
+			goto done;
+	} else if (o.user != NULL) {
+		/* A dry run plans with the credentials, never uses them. */
+		opts.admin_user = o.user;
+		opts.admin_password = sc_secret_new(mem, "", 0);
+	}
+
+	rc = sc_reset(mem, &opts, &res, &err);
+	if (rc != SC_OK) {
+		netchk_error("%s", err != NULL && err->message != NULL ?
+			     err->message : sc_rc_name(rc));
+		goto done;
+	}
+	render(stdout, res);
+	fflush(stdout);
+	if (!o.dry_run && !o.no_restart) {
+		if (res->changed_secrets)
+			restart("winbind");
+		if (res->changed_keytab)
+			restart("sssd");
+	}
+	ret = netchk_exit_of(res->health);
+done:
+	poptFreeContext(pc);
+	talloc_free(mem);
+	return ret;
+}

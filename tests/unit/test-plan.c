@@ -1,0 +1,106 @@
+/*
+ * Unit tests for sc_plan_make(): every verdict -> the smallest repair.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+#include <sc/sc.h>
+
+static struct sc_plan *plan_for(TALLOC_CTX *mem, enum sc_diag d,
+				enum sc_health h, bool force, bool admin)
+{
+	struct sc_verify_result *r = talloc_zero(mem, struct sc_verify_result);
+	struct sc_plan_opts o = { .force = force, .have_admin = admin,
+				  .now = 1000000 };
+	struct sc_plan *p = NULL;
+
+	r->config = talloc_zero(r, struct sc_config);
+	r->verdict.diag = d;
+	r->verdict.health = h;
+	r->verdict.dc = "dc1.netchk.test";
+	assert_int_equal(sc_plan_make(mem, r, &o, &p, NULL), SC_OK);
+	return p;
+}
+
+static void test_plans(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct sc_plan *p;
+
+	p = plan_for(mem, SC_DIAG_HEALTHY, SC_HEALTH_OK, false, false);
+	assert_int_equal(p->action, SC_PLAN_NOTHING);
+	assert_int_equal(p->step_count, 0);
+	p = plan_for(mem, SC_DIAG_HEALTHY, SC_HEALTH_OK, true, false);
+	assert_int_equal(p->action, SC_PLAN_CHANGE_OWN);
+	assert_int_equal(p->cred, SC_PLAN_CRED_CURRENT);
+	assert_int_equal(p->steps[0], SC_STEP_JOURNAL);
+	assert_int_equal(p->steps[1], SC_STEP_CHANGE_DC);
+	assert_int_equal(p->steps[2], SC_STEP_VERIFY_NEW);
+	p = plan_for(mem, SC_DIAG_KEYTAB_STALE, SC_HEALTH_BROKEN, false,
+		     true);
+	assert_int_equal(p->action, SC_PLAN_REWRITE_KEYTAB);
+	for (size_t i = 0; i < p->step_count; i++)
+		assert_int_not_equal(p->steps[i], SC_STEP_CHANGE_DC);
+	p = plan_for(mem, SC_DIAG_PREVIOUS_ONLY, SC_HEALTH_WARNING, false,
+		     false);
+	assert_int_equal(p->action, SC_PLAN_CHANGE_OWN);
+	assert_int_equal(p->cred, SC_PLAN_CRED_PREVIOUS);
+	p = plan_for(mem, SC_DIAG_SECRETS_STALE, SC_HEALTH_BROKEN, false,
+		     false);
+	assert_int_equal(p->cred, SC_PLAN_CRED_KEYTAB);
+	p = plan_for(mem, SC_DIAG_ALL_REJECTED, SC_HEALTH_BROKEN, false,
+		     false);
+	assert_int_equal(p->action, SC_PLAN_REFUSE);
+	assert_int_equal(p->refuse_health, SC_HEALTH_BROKEN);
+	p = plan_for(mem, SC_DIAG_ALL_REJECTED, SC_HEALTH_BROKEN, false,
+		     true);
+	assert_int_equal(p->action, SC_PLAN_CHANGE_ADMIN);
+	/* --force and admin credentials never override these */
+	p = plan_for(mem, SC_DIAG_ACCOUNT_DELETED, SC_HEALTH_BROKEN, true,
+		     true);
+	assert_int_equal(p->action, SC_PLAN_REFUSE);
+	assert_non_null(strstr(p->reason, "no longer exists"));
+	p = plan_for(mem, SC_DIAG_ACCOUNT_DISABLED, SC_HEALTH_BROKEN, true,
+		     true);
+	assert_int_equal(p->action, SC_PLAN_REFUSE);
+	p = plan_for(mem, SC_DIAG_DC_UNREACHABLE, SC_HEALTH_UNKNOWN, true,
+		     true);
+	assert_int_equal(p->action, SC_PLAN_REFUSE);
+	assert_int_equal(p->refuse_health, SC_HEALTH_UNKNOWN);
+	p = plan_for(mem, SC_DIAG_CLOCK_SKEW, SC_HEALTH_BROKEN, true, true);
+	assert_int_equal(p->action, SC_PLAN_REFUSE);
+	talloc_free(mem);
+}
+
+/* Rotation age: 'machine password timeout' drives a change when due. */
+static void test_rotation_age(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct sc_verify_result *r = talloc_zero(mem, struct sc_verify_result);
+	struct sc_plan_opts o = { .now = 1000000 };
+	struct sc_plan *p = NULL;
+
+	r->config = talloc_zero(r, struct sc_config);
+	r->config->machine_password_timeout = 604800;
+	r->secrets = talloc_zero(r, struct sc_secrets);
+	r->secrets->have_last_change = true;
+	r->secrets->last_change = 1000000 - 604800;
+	assert_int_equal(sc_plan_make(mem, r, &o, &p, NULL), SC_OK);
+	assert_int_equal(p->action, SC_PLAN_CHANGE_OWN);
+	r->secrets->last_change = 1000000 - 10;
+	assert_int_equal(sc_plan_make(mem, r, &o, &p, NULL), SC_OK);
+	assert_int_equal(p->action, SC_PLAN_NOTHING);
+	talloc_free(mem);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plans),
+		cmocka_unit_test(test_rotation_age),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
