@@ -18,6 +18,9 @@ static const struct netchk_verb verbs[] = {
 	{ "reset", "[HOST]",
 	  "repair the trust only when required, with the smallest repair",
 	  netchk_reset_options, netchk_reset },
+	{ "check", "[HOST]",
+	  "monitoring health check (Nagios/Icinga plugin, Prometheus)",
+	  netchk_check_options, netchk_check },
 	{ "explain", "CODE...",
 	  "what an NTSTATUS, Kerberos error or Windows event means for "
 	  "the trust", netchk_explain_options, netchk_explain },

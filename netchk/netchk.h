@@ -41,6 +41,12 @@ int netchk_reset(const struct netchk_verb *verb, int argc,
 
 extern const struct poptOption netchk_reset_options[];
 
+/* check: exits 0-3 as the monitoring-plugins guidelines say */
+int netchk_check(const struct netchk_verb *verb, int argc,
+		 const char **argv);
+
+extern const struct poptOption netchk_check_options[];
+
 /* explain: CODE... -> the knowledge base's entries (verb-explain.c) */
 int netchk_explain(const struct netchk_verb *verb, int argc,
 		   const char **argv);

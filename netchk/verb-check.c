@@ -1,0 +1,417 @@
+/*
+ * netchk check [HOST] - the monitoring health check
+ *
+ * One sc_verify() run (lockout memory included: a secret a DC rejected
+ * is not presented to it again), turned into a check model, rendered per
+ * the monitoring-plugins guidelines or as Prometheus metrics.  Read-only:
+ * check never repairs anything.  --cached renders the model the last
+ * live check left in the status file, for agents that may not read the
+ * machine secret.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "netchk.h"
+#include "check.h"
+
+#define DEFAULT_STATUS_FILE	"/var/cache/netchk/check-status"
+#define DEFAULT_MAX_AGE		1800	/* s: two timer periods */
+#define STATUS_MAX_SIZE		(256 * 1024)
+
+static struct {
+	char *configfile;
+	char *keytab;
+	char *server;
+	int timeout;
+	char *warning;
+	char *critical;
+	char *clock_warning;
+	char *clock_critical;
+	char *format;
+	char *textfile;
+	char *cached;
+	char *status_file;
+	char *state_dir;
+	int verbose;
+	int help;
+	int version;
+} o;
+
+enum { OPT_VERBOSE = 1, OPT_CACHED };
+
+const struct poptOption netchk_check_options[] = {
+	{ "configfile", 's', POPT_ARG_STRING, &o.configfile, 0,
+	  "smb.conf to read (default /etc/samba/smb.conf)", "FILE" },
+	{ "keytab", 'k', POPT_ARG_STRING, &o.keytab, 0,
+	  "keytab to check (default: the one Samba uses)", "KEYTAB" },
+	{ "server", 'H', POPT_ARG_STRING, &o.server, 0,
+	  "check against this DC only (default: DNS SRV discovery)", "DC" },
+	{ "timeout", 't', POPT_ARG_INT, &o.timeout, 0,
+	  "seconds per network exchange (default 5)", "SECONDS" },
+	{ "warning", 'w', POPT_ARG_STRING, &o.warning, 0,
+	  "password age range, WARNING outside it (default 0:twice the "
+	  "machine password timeout)", "[@]START:END" },
+	{ "critical", 'c', POPT_ARG_STRING, &o.critical, 0,
+	  "password age range, CRITICAL outside it (default none)",
+	  "[@]START:END" },
+	{ "clock-warning", 0, POPT_ARG_STRING, &o.clock_warning, 0,
+	  "clock offset range in seconds (default -180:180)",
+	  "[@]START:END" },
+	{ "clock-critical", 0, POPT_ARG_STRING, &o.clock_critical, 0,
+	  "clock offset range in seconds (default -300:300)",
+	  "[@]START:END" },
+	{ "format", 0, POPT_ARG_STRING, &o.format, 0,
+	  "output format: nagios (default) or prometheus",
+	  "nagios|prometheus" },
+	{ "textfile", 0, POPT_ARG_STRING, &o.textfile, 0,
+	  "also write DIR/netchk.prom atomically (node_exporter textfile "
+	  "collector)", "DIR" },
+	{ "cached", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &o.cached,
+	  OPT_CACHED, "report the last timer run from the status file; "
+	  "UNKNOWN when older than MAX_AGE seconds (default 1800)",
+	  "MAX_AGE" },
+	{ "status-file", 0, POPT_ARG_STRING, &o.status_file, 0,
+	  "status file a live check writes and --cached reads "
+	  "(default " DEFAULT_STATUS_FILE " for --cached)", "FILE" },
+	{ "state-dir", 0, POPT_ARG_STRING, &o.state_dir, 0,
+	  "where rejected-secret fingerprints are kept "
+	  "(default /var/lib/netchk)", "DIR" },
+	{ "verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE,
+	  "more detail; -vvv narrates the probes on stderr", NULL },
+	{ "help", 'h', POPT_ARG_NONE, &o.help, 0,
+	  "show this help (exit 3, as the plugin guidelines say)", NULL },
+	{ "version", 'V', POPT_ARG_NONE, &o.version, 0,
+	  "show the version (exit 3)", NULL },
+	POPT_TABLEEND
+};
+
+static void progress(void *private_data, const char *line)
+{
+	fprintf(stderr, " * %s\n", line);
+}
+
+/* Bad input: one plugin line on stdout, UNKNOWN. */
+static int usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("NETCHK UNKNOWN - ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputs(" (see 'netchk check --help')\n", stdout);
+	return CHECK_UNKNOWN;
+}
+
+static bool range_opt(const char *name, const char *s, bool units,
+		      struct netchk_range *r)
+{
+	if (s == NULL)
+		return true;
+	if (netchk_range_parse(s, units, r))
+		return true;
+	usage_error("%s: '%s' is not a range ([@]start:end%s)", name, s,
+		    units ? ", numbers may end in s, m, h, d or w" : "");
+	return false;
+}
+
+/* The whole of a small file; NULL with errno set on failure. */
+static char *read_small(TALLOC_CTX *mem_ctx, const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
+
+	if (fd < 0)
+		return NULL;
+	buf = talloc_size(mem_ctx, STATUS_MAX_SIZE + 1);
+	while (buf != NULL && len < STATUS_MAX_SIZE) {
+		ssize_t n = read(fd, buf + len, STATUS_MAX_SIZE - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = errno;
+			talloc_free(buf);
+			close(fd);
+			errno = e;
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (buf != NULL)
+		buf[len] = '\0';
+	return buf;
+}
+
+/* What a failed sc_verify() means for monitoring, with the fix. */
+static struct check_model *failed_model(TALLOC_CTX *mem_ctx, enum sc_rc rc,
+					const struct sc_error *err,
+					const struct sc_verify_opts *vo,
+					time_t now, double took)
+{
+	const char *msg = err != NULL && err->message != NULL ?
+			  err->message : sc_rc_name(rc);
+	struct sc_config *cfg = NULL;
+	enum check_state st = CHECK_UNKNOWN;
+	char *text;
+
+	switch (rc) {
+	case SC_EACCES:
+		text = talloc_asprintf(mem_ctx, "%s; or let "
+			"netchk-check.timer run the check and use 'netchk "
+			"check --cached', or see the sudoers line in "
+			"netchk(8)", msg);
+		break;
+	case SC_ENET:
+	case SC_ETIMEOUT:
+		st = CHECK_CRITICAL;
+		text = talloc_asprintf(mem_ctx, "no DC reachable: %s", msg);
+		break;
+	case SC_ENOENT:
+		/* on a host set up for AD a missing store is a broken trust */
+		if (sc_config_load(mem_ctx, vo->smb_conf, vo->keytab, &cfg,
+				   NULL) == SC_OK && cfg->security_ads) {
+			st = CHECK_CRITICAL;
+			text = talloc_asprintf(mem_ctx, "%s (this host is "
+				"configured as a member of %s)", msg,
+				cfg->realm);
+		} else {
+			text = talloc_strdup(mem_ctx, msg);
+		}
+		break;
+	case SC_ECONFIG:
+		text = talloc_asprintf(mem_ctx, "%s: this host is not "
+			"configured as an AD member (smb.conf)", msg);
+		break;
+	default:
+		text = talloc_strdup(mem_ctx, msg);
+		break;
+	}
+	return check_model_failed(mem_ctx, st, text ? text : msg, now, took);
+}
+
+static int write_textfile(TALLOC_CTX *mem_ctx, const char *dir,
+			  const struct check_model *m,
+			  const struct check_thresholds *th)
+{
+	char *buf = NULL, *path;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct sc_error *err = NULL;
+	enum sc_rc rc;
+
+	if (f == NULL)
+		return -1;
+	check_render_prometheus(f, m, th);
+	if (fclose(f) != 0) {
+		free(buf);
+		return -1;
+	}
+	path = talloc_asprintf(mem_ctx, "%s/netchk.prom", dir);
+	/* world-readable: node_exporter does not run as root */
+	rc = path ? sc_write_file_atomic(mem_ctx, path, buf, len, 0644, &err)
+		  : SC_ENOMEM;
+	free(buf);
+	if (rc != SC_OK) {
+		netchk_error("--textfile: %s", err && err->message ?
+			     err->message : sc_rc_name(rc));
+		return -1;
+	}
+	return 0;
+}
+
+static enum check_state render(const struct check_model *m,
+			       const struct check_thresholds *th,
+			       bool prometheus)
+{
+	if (prometheus)
+		return check_render_prometheus(stdout, m, th);
+	return check_render_nagios(stdout, m, th, o.verbose);
+}
+
+/* --cached: the last live check's model, as it was. */
+static int run_cached(TALLOC_CTX *mem, const struct check_thresholds *th,
+		      bool prometheus)
+{
+	const char *path = o.status_file ? o.status_file :
+			   DEFAULT_STATUS_FILE;
+	long max_age = DEFAULT_MAX_AGE;
+	struct check_model *m;
+	char *text, *end = NULL;
+	time_t now = time(NULL);
+
+	if (o.cached != NULL && *o.cached) {
+		errno = 0;
+		max_age = strtol(o.cached, &end, 10);
+		if (errno != 0 || *end != '\0' || max_age <= 0)
+			return usage_error("--cached: '%s' is not a number "
+					   "of seconds", o.cached);
+	}
+	text = read_small(mem, path);
+	if (text == NULL)
+		return usage_error("cannot read %s: %s; is "
+			"netchk-check.timer enabled and has it run?", path,
+			strerror(errno));
+	m = check_model_load(mem, text);
+	if (m == NULL)
+		return usage_error("%s is not a netchk status file", path);
+	if (now - m->when > max_age || m->when - now > 60)
+		return usage_error("the status in %s is %lld s old (more than "
+			"%ld s): is netchk-check.timer running? (last "
+			"result: %s)", path, (long long)(now - m->when),
+			max_age, check_state_name(m->state));
+	return render(m, th, prometheus);
+}
+
+/* The model written down and read back: what --cached will see. */
+static struct check_model *round_trip(TALLOC_CTX *mem,
+				      const struct check_model *m,
+				      char **text_out)
+{
+	char *text = check_model_save(mem, m);
+	struct check_model *back = text ? check_model_load(mem, text) : NULL;
+
+	*text_out = text;
+	return back;
+}
+
+int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
+{
+	struct sc_verify_opts vo = { 0 };
+	struct sc_verify_result *res = NULL;
+	struct sc_error *err = NULL;
+	struct check_thresholds th = { 0 };
+	struct check_model *m = NULL, *prev = NULL;
+	TALLOC_CTX *mem = talloc_new(NULL);
+	const char *host = NULL;
+	bool prometheus = false, cached = false;
+	char *text = NULL, *reasons = NULL;
+	poptContext pc;
+	time_t now;
+	enum sc_rc rc;
+	int ret = CHECK_UNKNOWN, c;
+
+	pc = poptGetContext("netchk check", argc, argv, netchk_check_options,
+			    0);
+	poptSetOtherOptionHelp(pc, "[OPTIONS] [HOST]");
+	while ((c = poptGetNextOpt(pc)) > 0) {
+		if (c == OPT_VERBOSE)
+			o.verbose++;
+		else if (c == OPT_CACHED)
+			cached = true;
+	}
+	if (o.help) {
+		poptPrintHelp(pc, stdout, 0);
+		goto done;
+	}
+	if (o.version) {
+		printf("netchk check %s (libsc %s)\n", SC_VERSION,
+		       sc_version());
+		goto done;
+	}
+	if (c < -1) {
+		ret = usage_error("%s: %s",
+				  poptBadOption(pc, POPT_BADOPTION_NOALIAS),
+				  poptStrerror(c));
+		goto done;
+	}
+	host = poptGetArg(pc);
+	if (host != NULL && poptPeekArg(pc) != NULL) {
+		ret = usage_error("check takes at most one HOST, got '%s' too",
+				  poptPeekArg(pc));
+		goto done;
+	}
+	if (o.format != NULL && strcmp(o.format, "prometheus") == 0) {
+		prometheus = true;
+	} else if (o.format != NULL && strcmp(o.format, "nagios") != 0) {
+		ret = usage_error("--format: '%s' is neither nagios nor "
+				  "prometheus", o.format);
+		goto done;
+	}
+	if (o.timeout < 0 || o.timeout > 300) {
+		ret = usage_error("--timeout: %d is not between 1 and 300 "
+				  "seconds", o.timeout);
+		goto done;
+	}
+	if (!range_opt("--warning", o.warning, true, &th.pw_warn) ||
+	    !range_opt("--critical", o.critical, true, &th.pw_crit) ||
+	    !range_opt("--clock-warning", o.clock_warning, false,
+		       &th.clock_warn) ||
+	    !range_opt("--clock-critical", o.clock_critical, false,
+		       &th.clock_crit))
+		goto done;
+	if (cached && (host != NULL || o.server != NULL ||
+		       o.textfile != NULL)) {
+		ret = usage_error("--cached reports the timer's last run; it "
+				  "takes no HOST, --server or --textfile");
+		goto done;
+	}
+	if (cached) {
+		ret = run_cached(mem, &th, prometheus);
+		goto done;
+	}
+
+	vo.paths = (1u << SC_PATH_COUNT) - 1;
+	vo.smb_conf = o.configfile;
+	vo.keytab = o.keytab;
+	vo.server = o.server;
+	vo.host = host;
+	vo.state_dir = o.state_dir;
+	vo.timeout = o.timeout;
+	if (o.verbose >= 3)
+		vo.message = progress;
+	now = time(NULL);
+	rc = sc_verify(mem, &vo, &res, &err);
+	if (rc == SC_OK)
+		m = check_model_from_verify(mem, res, now);
+	else
+		m = failed_model(mem, rc, err, &vo, now,
+				 (double)(time(NULL) - now));
+	if (m == NULL) {
+		ret = usage_error("out of memory");
+		goto done;
+	}
+
+	/* the last OK run, carried over from the previous status */
+	if (o.status_file != NULL) {
+		char *old = read_small(mem, o.status_file);
+
+		prev = old ? check_model_load(mem, old) : NULL;
+	}
+	if (check_evaluate(mem, m, &th, &reasons) == CHECK_OK) {
+		m->have_success = true;
+		m->last_success = m->when;
+	} else if (prev != NULL && prev->have_success) {
+		m->have_success = true;
+		m->last_success = prev->last_success;
+	}
+	m = round_trip(mem, m, &text);
+	if (m == NULL) {
+		ret = usage_error("cannot write down the check result");
+		goto done;
+	}
+	if (o.status_file != NULL &&
+	    sc_write_file_atomic(mem, o.status_file, text, strlen(text), 0644,
+				 &err) != SC_OK)
+		netchk_error("--status-file: %s", err && err->message ?
+			     err->message : "cannot write");
+	if (o.textfile != NULL)
+		write_textfile(mem, o.textfile, m, &th);
+	ret = render(m, &th, prometheus);
+done:
+	poptFreeContext(pc);
+	talloc_free(mem);
+	return ret;
+}
