@@ -28,7 +28,7 @@ expect_grep stdout "^netchk_dc_kvno\\{domain=\"NETCHK.TEST\",dc=\"dc1.netchk.tes
 
 # node_exporter inside the lab's netns, on its own loopback
 port=$((20000 + RANDOM % 20000))
-ip netns exec "$NETCHK_NETNS" prometheus-node-exporter \
+ip netns exec "$LAB_NETNS" prometheus-node-exporter \
 	--collector.disable-defaults --collector.textfile \
 	--collector.textfile.directory="$TF" \
 	--web.listen-address="127.0.0.1:$port" >"$OUT/node-exporter.log" 2>&1 &
@@ -42,7 +42,7 @@ trap 'rc=$?; stop_exporter; set +e; (exit $rc); cleanup' EXIT
 scrape() {
 	local i
 	for ((i = 0; i < 50; i++)); do
-		ip netns exec "$NETCHK_NETNS" curl -sf "http://127.0.0.1:$port/metrics" \
+		ip netns exec "$LAB_NETNS" curl -sf "http://127.0.0.1:$port/metrics" \
 			>"$OUT/scrape" 2>/dev/null && return 0
 		sleep 0.1
 	done

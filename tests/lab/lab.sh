@@ -955,6 +955,7 @@ cmd_member_paths() {
     printf 'KEYTAB=%q\n' "$LAB_MEMBER_KEYTAB"
     printf 'SECRETS=%q\n' "$LAB_MEMBER_SECRETS"
     printf 'DC_SMB_CONF=%q\n' "$LAB_DC_SMB_CONF"
+    printf 'LAB_NETNS=%q\n' "$LAB_NETNS"
 }
 
 usage() {
