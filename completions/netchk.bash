@@ -8,14 +8,15 @@ _netchk()
     local verbs="verify reset check explain"
     local global_opts="--help --version"
     local verify_opts="--configfile --keytab --server --path --timeout --json
-        --recheck --state-dir --quiet --help"
+        --recheck --all-dcs --state-dir --quiet --help"
     local reset_opts="--configfile --keytab --server --timeout --dry-run
-        --force --user --password-file --no-restart --restart-command
+        --force --json --enable --user --password-file --no-restart --restart-command
         --state-dir --quiet --help"
     local explain_opts="--json --list --help"
     local check_opts="--configfile --keytab --server --timeout --warning
         --critical --clock-warning --clock-critical --format --textfile
-        --cached --status-file --state-dir --verbose --help --version"
+        --cached --status-file --state-dir --all-dcs --verbose --help
+        --version"
 
     local verb="" i
     for ((i = 1; i < cword; i++)); do

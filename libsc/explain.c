@@ -45,6 +45,11 @@ static const char RP_FIX_NETWORK[] =
 static const char RP_FIX_DNS[] =
 	"fix DNS: the host must resolve the domain's SRV records "
 	"(_ldap._tcp.dc._msdcs), or name a DC with --server";
+static const char RP_WAIT_REPLICATION[] =
+	"nothing on this host: let replication catch up or force it "
+	"('samba-tool drs replicate DC SOURCE NC', 'repadmin /syncall'); "
+	"a password reset would not help, it would only start another "
+	"change that has to replicate";
 
 /* Confirmations shared by several codes. */
 static const char CF_VERIFY_NETLOGON[] =
@@ -351,8 +356,9 @@ static const struct sc_explain_entry table[] = {
 		  "the DCs refused the channel (see the status given)"),
 	   CF_VERIFY_REACH, RP_FIX_NETWORK, true, 0xC000005E),
 	EV(5721, "NETLOGON", "DC has no account for the session",
-	   "logged on the DC: a computer asked for a secure channel but "
-	   "the DC has no account for it",
+	   "logged on the computer that asked (a member, or a BDC in the "
+	   "NT 4.0 case): the DC it asked for a secure channel has no "
+	   "account for it; the DC side logs 5723",
 	   CAUSES("the computer object was deleted",
 		  "it has not replicated to this DC"),
 	   CF_VERIFY_ACCOUNT, RP_REJOIN, true, 0xC000018B),
@@ -486,6 +492,16 @@ static const struct sc_explain_entry table[] = {
 	   CAUSES("resolv.conf does not point at the domain's DNS",
 		  "the SRV records are missing"),
 	   "'host -t SRV _ldap._tcp.dc._msdcs.DOMAIN'", RP_FIX_DNS),
+	DG(SC_DIAG_REPL_LAG, "repl-lag", "replication lag",
+	   "this DC holds an older copy of the machine account than "
+	   "another DC (a lower msDS-KeyVersionNumber): the last password "
+	   "change has not replicated to it yet, so it still accepts only "
+	   "the previous secret; a password reset would not help",
+	   CAUSES("inbound replication disabled or failing on that DC",
+		  "a password change made moments ago"),
+	   "'netchk check --all-dcs': the kvno of each DC; "
+	   "'samba-tool drs showrepl' on the lagging DC",
+	   RP_WAIT_REPLICATION),
 
 	/* --- repairs ------------------------------------------------ */
 	RP(SC_REPAIR_NONE, "none", RP_NONE),
@@ -497,6 +513,8 @@ static const struct sc_explain_entry table[] = {
 	RP(SC_REPAIR_FIX_TIME, "fix-time", RP_FIX_TIME),
 	RP(SC_REPAIR_FIX_NETWORK, "fix-network", RP_FIX_NETWORK),
 	RP(SC_REPAIR_FIX_DNS, "fix-dns", RP_FIX_DNS),
+	RP(SC_REPAIR_WAIT_REPLICATION, "wait-replication",
+	   RP_WAIT_REPLICATION),
 };
 
 #define TABLE_SIZE (sizeof(table) / sizeof(table[0]))

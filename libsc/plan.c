@@ -9,9 +9,12 @@
  * password change cannot fix (time, network, DNS, a deleted or disabled
  * account) change nothing.
  */
+#include <stdlib.h>
 #include <string.h>
-#include "sc-private.h"
-#include <sc/reset.h>
+#include "reset-private.h"
+
+/* Samba's and MIT's default clockskew, as verdict.c judges it. */
+#define MAX_SKEW 300
 
 static const char *const action_names[] = {
 	[SC_PLAN_NOTHING] = "nothing",
@@ -19,6 +22,7 @@ static const char *const action_names[] = {
 	[SC_PLAN_CHANGE_OWN] = "change-password",
 	[SC_PLAN_CHANGE_ADMIN] = "admin-reset",
 	[SC_PLAN_REFUSE] = "refuse",
+	[SC_PLAN_ENABLE] = "enable-account",
 };
 
 static const char *const step_names[SC_STEP_COUNT] = {
@@ -30,17 +34,36 @@ static const char *const step_names[SC_STEP_COUNT] = {
 	[SC_STEP_WRITE_KEYTAB] = "write-keytab",
 	[SC_STEP_CLEAR_JOURNAL] = "clear-journal",
 	[SC_STEP_VERIFY_AFTER] = "verify-after",
+	[SC_STEP_ENABLE] = "enable-account",
 };
 
 const char *sc_plan_action_name(enum sc_plan_action a)
 {
-	return a <= SC_PLAN_REFUSE ? action_names[a] : "?";
+	return a <= SC_PLAN_ENABLE ? action_names[a] : "?";
+}
+
+static const char *const cred_names[] = {
+	[SC_PLAN_CRED_NONE] = "none",
+	[SC_PLAN_CRED_CURRENT] = "current",
+	[SC_PLAN_CRED_PREVIOUS] = "previous",
+	[SC_PLAN_CRED_KEYTAB] = "keytab",
+	[SC_PLAN_CRED_ADMIN] = "admin",
+};
+
+const char *sc_plan_cred_name(enum sc_plan_cred c)
+{
+	return c <= SC_PLAN_CRED_ADMIN ? cred_names[c] : "?";
 }
 
 const char *sc_step_name(enum sc_step s)
 {
 	return s < SC_STEP_COUNT ? step_names[s] : "?";
 }
+
+/* An administrator's LDAP modify; the verify after shows what is left. */
+static const enum sc_step enable_steps[] = {
+	SC_STEP_ENABLE, SC_STEP_VERIFY_AFTER,
+};
 
 static const enum sc_step keytab_steps[] = {
 	SC_STEP_READ_KVNO, SC_STEP_WRITE_KEYTAB, SC_STEP_VERIFY_AFTER,
@@ -74,6 +97,67 @@ static bool rotation_due(const struct sc_verify_result *res, time_t now)
 	return now - res->secrets->last_change >= age;
 }
 
+/*
+ * Is any DC's clock past the Kerberos limit?  Checked on every DC report,
+ * not only the verdict's: a password changed while the clocks disagree
+ * leaves a secret the host cannot use for a single service ticket, and
+ * the kpasswd exchange itself fails or, worse, half-succeeds.  The LDAP
+ * rootDSE offset is the measurement; a KRB_AP_ERR_SKEW answer counts
+ * too (the offset may be unknown when LDAP did not run).
+ */
+bool sci_plan_skewed(const struct sc_verify_result *res, const char **dc_out,
+		     long long *offset_out, bool *has_offset_out)
+{
+	for (size_t i = 0; res != NULL && i < res->dc_count; i++) {
+		const struct sc_dc_report *rep = &res->dcs[i];
+		const struct sc_ldap_result *l = rep->ldap;
+		bool skew = l != NULL && l->have_time &&
+			    llabs(l->clock_offset) > MAX_SKEW;
+
+		for (size_t j = 0; !skew && j < rep->attempt_count; j++)
+			skew = rep->attempts[j].has_krb5 &&
+			       rep->attempts[j].krb5_code ==
+			       KRB5KRB_AP_ERR_SKEW;
+		if (!skew)
+			continue;
+		*dc_out = rep->dc.name;
+		*has_offset_out = l != NULL && l->have_time;
+		*offset_out = *has_offset_out ? (long long)l->clock_offset : 0;
+		return true;
+	}
+	if (res != NULL && res->verdict.diag == SC_DIAG_CLOCK_SKEW) {
+		*dc_out = res->verdict.dc;
+		*has_offset_out = false;
+		*offset_out = 0;
+		return true;
+	}
+	return false;
+}
+
+/* The refusal a skew gets, whatever else the verdict says. */
+static bool plan_skew(struct sc_plan *p, const struct sc_verify_result *res)
+{
+	const char *dc = NULL;
+	long long off = 0;
+	bool has_off = false;
+	char *when;
+
+	if (!sci_plan_skewed(res, &dc, &off, &has_off))
+		return false;
+	p->action = SC_PLAN_REFUSE;
+	p->refuse_health = SC_HEALTH_BROKEN;
+	when = has_off ? talloc_asprintf(p, "%+lld s", off) :
+			 talloc_strdup(p, "KRB_AP_ERR_SKEW");
+	p->reason = talloc_asprintf(p, "clock skew with %s (%s), past the "
+				    "Kerberos limit of %d s: no password is "
+				    "changed while the clocks disagree, "
+				    "--force included; %s",
+				    dc != NULL ? dc : "the DC",
+				    when != NULL ? when : "?", MAX_SKEW,
+				    sc_repair_text(SC_REPAIR_FIX_TIME));
+	return true;
+}
+
 enum sc_rc sc_plan_make(TALLOC_CTX *mem_ctx,
 			const struct sc_verify_result *res,
 			const struct sc_plan_opts *opts,
@@ -93,6 +177,11 @@ enum sc_rc sc_plan_make(TALLOC_CTX *mem_ctx,
 	p->dc = v->dc != NULL ? talloc_strdup(p, v->dc) : NULL;
 	p->refuse_health = v->health;
 
+	/* Time before anything else: neither --force nor -U overrides it. */
+	if (plan_skew(p, res)) {
+		ok = p->reason != NULL && set_steps(p, NULL, 0);
+		goto out;
+	}
 	switch (v->diag) {
 	case SC_DIAG_HEALTHY:
 		if (opts->force || rotation_due(res, opts->now)) {
@@ -155,8 +244,26 @@ enum sc_rc sc_plan_make(TALLOC_CTX *mem_ctx,
 			ok = set_steps(p, NULL, 0);
 		}
 		break;
+	case SC_DIAG_ACCOUNT_DISABLED:
+		if (opts->enable && opts->have_admin) {
+			p->action = SC_PLAN_ENABLE;
+			p->cred = SC_PLAN_CRED_ADMIN;
+			p->reason = "the account is disabled and --enable was "
+				    "given: clear ACCOUNTDISABLE with "
+				    "administrator credentials";
+			ok = set_steps(p, enable_steps, 2);
+			break;
+		}
+		p->action = SC_PLAN_REFUSE;
+		p->reason = talloc_asprintf(p, "%s: an administrator disabled "
+					    "it for a reason; nothing is "
+					    "changed (--enable -U USER "
+					    "re-enables it)",
+					    sc_diag_text(v->diag));
+		ok = p->reason != NULL && set_steps(p, NULL, 0);
+		break;
 	default:
-		/* deleted, disabled, skew, unreachable, DNS, not joined */
+		/* deleted, skew, unreachable, DNS, not joined */
 		p->action = SC_PLAN_REFUSE;
 		p->reason = talloc_asprintf(p, "%s: no reset can repair "
 					    "this; %s", sc_diag_text(v->diag),
@@ -166,6 +273,7 @@ enum sc_rc sc_plan_make(TALLOC_CTX *mem_ctx,
 			p->refuse_health = SC_HEALTH_UNKNOWN;
 		break;
 	}
+out:
 	if (!ok) {
 		talloc_free(p);
 		return SC_ENOMEM;

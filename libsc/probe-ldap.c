@@ -222,6 +222,39 @@ char *sci_ldap_escape_filter(TALLOC_CTX *mem_ctx, const char *value)
 	return out;
 }
 
+/*
+ * RFC 4514: a ',' ends an RDN unless escaped ("\,", or "\5C" hex pairs,
+ * which never form a bare ',') or inside a quoted value (RFC 1779 form,
+ * still accepted by AD).
+ */
+char *sci_dn_parent(TALLOC_CTX *mem_ctx, const char *dn)
+{
+	bool quoted = false;
+	const char *s;
+
+	if (dn == NULL)
+		return NULL;
+	for (s = dn; *s != '\0'; s++) {
+		if (*s == '\\') {
+			if (s[1] == '\0')
+				return NULL;
+			s++;
+		} else if (*s == '"') {
+			quoted = !quoted;
+		} else if (*s == ',' && !quoted) {
+			break;
+		}
+	}
+	if (*s != ',' || s == dn)
+		return NULL;
+	s++;
+	while (*s == ' ')
+		s++;
+	if (*s == '\0' || strchr(s, '=') == NULL)
+		return NULL;
+	return talloc_strdup(mem_ctx, s);
+}
+
 /* ---- talloc wrappers for libldap handles ---- */
 
 /* The connection: a socket until libldap owns it, then the LDAP handle. */
@@ -468,6 +501,11 @@ struct probe {
 	const char *host;		/* the DC's name: ldap/<host> */
 	const char *naming_context;
 	const char *dc_time;		/* raw currentTime, for the detail */
+	bool want_pdc;			/* read the PDC, not account */
+	char *pdc;			/* its dNSHostName */
+	bool want_enable;		/* clear ACCOUNTDISABLE of account */
+	bool enabled;			/* ... done (or it was not set) */
+	uint32_t new_uac;
 	bool oom;
 };
 
@@ -696,6 +734,102 @@ static void read_account(struct probe *p, TALLOC_CTX *tmp_ctx,
 	note(p, "account %s", acct->dn != NULL ? acct->dn : account);
 }
 
+/* The first value of attr of the object dn (base search), or NULL. */
+static char *base_string(struct probe *p, TALLOC_CTX *mem_ctx,
+			 const char *dn, const char *attr)
+{
+	const char *attrs[] = { attr, NULL };
+	struct ldap_msg *m = ldap_msg_new(mem_ctx);
+	LDAPMessage *e;
+	int lrc;
+
+	if (m == NULL) {
+		p->oom = true;
+		return NULL;
+	}
+	lrc = ldap_search_ext_s(p->ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)",
+				(char **)attrs, 0, NULL, NULL, &p->tv, 1,
+				&m->msg);
+	e = lrc == LDAP_SUCCESS ? ldap_first_entry(p->ld, m->msg) : NULL;
+	if (e == NULL) {
+		note(p, "reading %s of %s failed: %s", attr, dn,
+		     lrc == LDAP_SUCCESS ? "no such object" :
+		     ldap_err_text(mem_ctx, p->ld, lrc));
+		return NULL;
+	}
+	return entry_string(mem_ctx, p->ld, e, attr);
+}
+
+/*
+ * (c') The PDC emulator: the domain object's fSMORoleOwner names the
+ * nTDSDSA object of the role holder; its parent is the server object,
+ * whose dNSHostName is the name to talk to (MS-ADTS 3.1.1.1.11).
+ */
+static void read_pdc(struct probe *p, TALLOC_CTX *tmp_ctx)
+{
+	char *owner, *server;
+
+	if (p->naming_context == NULL) {
+		note(p, "the rootDSE has no defaultNamingContext");
+		return;
+	}
+	owner = base_string(p, tmp_ctx, p->naming_context, "fSMORoleOwner");
+	if (owner == NULL) {
+		if (!p->oom)
+			note(p, "%s has no fSMORoleOwner", p->naming_context);
+		return;
+	}
+	server = sci_dn_parent(tmp_ctx, owner);
+	if (server == NULL) {
+		note(p, "fSMORoleOwner '%s' is not an nTDSDSA DN", owner);
+		return;
+	}
+	p->pdc = base_string(p, p->result, server, "dNSHostName");
+	if (p->pdc == NULL && !p->oom)
+		note(p, "server object %s has no dNSHostName", server);
+	else if (p->pdc != NULL)
+		note(p, "PDC emulator %s (%s)", p->pdc, owner);
+}
+
+/*
+ * (d) Clear ACCOUNTDISABLE (0x2) of the account just read, keeping every
+ * other userAccountControl bit.  The modify deletes the value read and
+ * adds the new one, so a concurrent change of the attribute makes it
+ * fail instead of being overwritten.
+ */
+static void enable_account(struct probe *p, TALLOC_CTX *tmp_ctx)
+{
+	struct sc_account *acct = &p->result->account;
+	char old_s[16], new_s[16];
+	char *del_vals[] = { old_s, NULL }, *add_vals[] = { new_s, NULL };
+	LDAPMod del = { LDAP_MOD_DELETE, "userAccountControl",
+			{ .modv_strvals = del_vals } };
+	LDAPMod add = { LDAP_MOD_ADD, "userAccountControl",
+			{ .modv_strvals = add_vals } };
+	LDAPMod *mods[] = { &del, &add, NULL };
+	int lrc;
+
+	if (!acct->found || acct->dn == NULL)
+		return;
+	p->new_uac = acct->uac & ~(uint32_t)0x2;
+	if (p->new_uac == acct->uac) {
+		p->enabled = true;
+		note(p, "%s is not disabled", acct->dn);
+		return;
+	}
+	snprintf(old_s, sizeof(old_s), "%" PRIu32, acct->uac);
+	snprintf(new_s, sizeof(new_s), "%" PRIu32, p->new_uac);
+	lrc = ldap_modify_ext_s(p->ld, acct->dn, mods, NULL, NULL);
+	if (lrc != LDAP_SUCCESS) {
+		note(p, "modifying userAccountControl of %s failed: %s",
+		     acct->dn, ldap_err_text(tmp_ctx, p->ld, lrc));
+		return;
+	}
+	p->enabled = true;
+	note(p, "userAccountControl of %s: 0x%" PRIx32 " -> 0x%" PRIx32,
+	     acct->dn, acct->uac, p->new_uac);
+}
+
 /* Socket errors that are ours (no descriptor, no memory), not the DC's. */
 static bool local_errno(int err)
 {
@@ -778,8 +912,12 @@ static enum sc_rc run_probe(TALLOC_CTX *mem_ctx, struct probe *p,
 
 		if (rc != SC_OK)
 			return rc;
-		if (p->result->bound)
+		if (p->result->bound && p->want_pdc)
+			read_pdc(p, tmp_ctx);
+		else if (p->result->bound)
 			read_account(p, tmp_ctx, account);
+		if (p->result->bound && p->want_enable)
+			enable_account(p, tmp_ctx);
 	}
 	if (p->result->have_time)
 		note(p, "DC time %s, offset %+" PRId64 " s", p->dc_time,
@@ -837,6 +975,99 @@ enum sc_rc sc_probe_ldap(TALLOC_CTX *mem_ctx,
 		goto done;
 
 	*result_out = talloc_move(mem_ctx, &p.result);
+done:
+	talloc_free(tmp_ctx);
+	return rc;
+}
+
+enum sc_rc sci_ldap_find_pdc(TALLOC_CTX *mem_ctx,
+			     const struct sc_probe_opts *opts,
+			     const struct sc_dc *dc, const char *ccache_name,
+			     char **pdc_out, char **detail_out,
+			     struct sc_error **err_out)
+{
+	TALLOC_CTX *tmp_ctx;
+	struct probe p;
+	int timeout;
+	enum sc_rc rc;
+
+	if (dc == NULL || dc->address == NULL || ccache_name == NULL)
+		return sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE,
+				 0, "sci_ldap_find_pdc: no DC or ticket");
+	timeout = opts != NULL && opts->timeout > 0 ? opts->timeout
+						    : DEFAULT_TIMEOUT;
+	tmp_ctx = talloc_new(NULL);
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
+	memset(&p, 0, sizeof(p));
+	p.tv.tv_sec = timeout;
+	p.want_pdc = true;
+	p.host = dc->name != NULL && dc->name[0] != '\0' ? dc->name
+							 : dc->address;
+	p.result = talloc_zero(tmp_ctx, struct sc_ldap_result);
+	if (p.result == NULL) {
+		rc = SC_ENOMEM;
+		goto done;
+	}
+	rc = run_probe(mem_ctx, &p, tmp_ctx, timeout, dc, ccache_name, NULL,
+		       err_out);
+	if (rc == SC_OK && p.oom)
+		rc = sci_error(mem_ctx, err_out, SC_ENOMEM, SC_ERRDOM_NONE, 0,
+			       "out of memory");
+	if (rc != SC_OK)
+		goto done;
+	*pdc_out = p.pdc != NULL ? talloc_steal(mem_ctx, p.pdc) : NULL;
+	*detail_out = talloc_strdup(mem_ctx, p.result->detail != NULL ?
+				    p.result->detail : "no answer");
+done:
+	talloc_free(tmp_ctx);
+	return rc;
+}
+
+enum sc_rc sci_ldap_enable_account(TALLOC_CTX *mem_ctx,
+				   const struct sc_probe_opts *opts,
+				   const struct sc_dc *dc,
+				   const char *ccache_name,
+				   const char *account, bool *enabled_out,
+				   uint32_t *old_uac_out, uint32_t *new_uac_out,
+				   char **detail_out, struct sc_error **err_out)
+{
+	TALLOC_CTX *tmp_ctx;
+	struct probe p;
+	int timeout;
+	enum sc_rc rc;
+
+	if (dc == NULL || dc->address == NULL || ccache_name == NULL ||
+	    account == NULL)
+		return sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE,
+				 0, "sci_ldap_enable_account: bad arguments");
+	timeout = opts != NULL && opts->timeout > 0 ? opts->timeout
+						    : DEFAULT_TIMEOUT;
+	tmp_ctx = talloc_new(NULL);
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
+	memset(&p, 0, sizeof(p));
+	p.tv.tv_sec = timeout;
+	p.want_enable = true;
+	p.host = dc->name != NULL && dc->name[0] != '\0' ? dc->name
+							 : dc->address;
+	p.result = talloc_zero(tmp_ctx, struct sc_ldap_result);
+	if (p.result == NULL) {
+		rc = SC_ENOMEM;
+		goto done;
+	}
+	rc = run_probe(mem_ctx, &p, tmp_ctx, timeout, dc, ccache_name,
+		       account, err_out);
+	if (rc == SC_OK && p.oom)
+		rc = sci_error(mem_ctx, err_out, SC_ENOMEM, SC_ERRDOM_NONE, 0,
+			       "out of memory");
+	if (rc != SC_OK)
+		goto done;
+	*enabled_out = p.enabled;
+	*old_uac_out = p.result->account.uac;
+	*new_uac_out = p.new_uac;
+	*detail_out = talloc_strdup(mem_ctx, p.result->detail != NULL ?
+				    p.result->detail : "no answer");
 done:
 	talloc_free(tmp_ctx);
 	return rc;

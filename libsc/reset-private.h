@@ -16,6 +16,13 @@
 krb5_context sci_krb5_pinned(TALLOC_CTX *mem_ctx, const char *realm,
 			     const char *address);
 
+/*
+ * plan.c: is some DC's clock past the Kerberos limit?  The DC's name and
+ * the offset (DC minus us, when LDAP measured it) on true.
+ */
+bool sci_plan_skewed(const struct sc_verify_result *res, const char **dc_out,
+		     long long *offset_out, bool *has_offset_out);
+
 /* --- store-journal.c: the pending change ------------------------------- */
 
 struct sci_journal {
@@ -64,6 +71,12 @@ enum sc_rc sci_keytab_write(TALLOC_CTX *mem_ctx, const char *keytab_name,
 			    uint32_t keep_kvno, struct sc_error **err_out);
 
 /*
+ * 'net changesecretpw -i' reads at most 255 bytes from stdin and cuts
+ * the rest off silently (Samba 4.17): longer passwords are refused.
+ */
+#define SCI_NET_PW_MAX 255
+
+/*
  * secrets.tdb: current -> previous, password -> current, last change
  * time, and Samba 4.17's MACHINE_DOMAIN_INFO blob, by Samba's own writer.
  */
@@ -93,5 +106,17 @@ enum sc_rc sci_kpasswd(TALLOC_CTX *mem_ctx, const char *realm,
 		       const struct sc_secret *new_password,
 		       struct sci_kpasswd_result **result_out,
 		       struct sc_error **err_out);
+
+/*
+ * A TGT for client from dc (one AS exchange with password, or the keys
+ * of keytab_name when password is NULL) in a new MEMORY ccache, for an
+ * LDAP bind.  A rejection is a result (authenticated false), no retry.
+ */
+enum sc_rc sci_kinit(TALLOC_CTX *mem_ctx, const char *realm,
+		     const struct sc_dc *dc, const char *client,
+		     const struct sc_secret *password,
+		     const char *keytab_name,
+		     struct sci_kpasswd_result **result_out,
+		     char **ccache_out, struct sc_error **err_out);
 
 #endif

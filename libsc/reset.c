@@ -64,6 +64,7 @@ static int lockfd_destructor(struct lockfd *l)
  * finds nothing left to do.
  */
 static enum sc_rc take_lock(TALLOC_CTX *mem_ctx, const char *dir,
+			    const struct sc_verify_opts *vopts,
 			    struct sc_error **err_out)
 {
 	struct lockfd *l = talloc_zero(mem_ctx, struct lockfd);
@@ -85,6 +86,11 @@ static enum sc_rc take_lock(TALLOC_CTX *mem_ctx, const char *dir,
 		return sci_error(mem_ctx, err_out, SC_EACCES, SC_ERRDOM_ERRNO,
 				 errno, "cannot open %s: %s", path,
 				 strerror(errno));
+	if (flock(l->fd, LOCK_EX | LOCK_NB) == 0)
+		return SC_OK;
+	if (errno == EWOULDBLOCK)
+		sci_message(vopts, "Waiting for another netchk reset to "
+			    "finish (%s) ...", path);
 	while (flock(l->fd, LOCK_EX) != 0) {
 		if (errno != EINTR)
 			return sci_error(mem_ctx, err_out, SC_EACCES,
@@ -232,6 +238,43 @@ static bool same_secret(const struct sc_secret *a, const struct sc_secret *b)
 }
 
 /*
+ * Keep the keytab's entries of kvno only when they are the keys of
+ * outgoing, the password that becomes secrets.tdb's previous one: then
+ * both stores hold the same two secrets.  After a change made with the
+ * keytab's keys (secrets.tdb restored from a backup) they are not: those
+ * keys belong to a password no store can name, and keeping them would
+ * leave verify warning about keys that match neither password.
+ */
+static bool keep_backed(struct rrun *r, const struct sc_secret *outgoing,
+			uint32_t kvno)
+{
+	const struct sc_verify_result *b = r->res->before;
+	const struct sc_keytab *kt = b->keytab;
+	TALLOC_CTX *tmp_ctx;
+	bool any = false, all = true;
+
+	if (kt == NULL || outgoing == NULL || kvno == 0)
+		return false;
+	tmp_ctx = talloc_new(NULL);
+	if (tmp_ctx == NULL)
+		return false;
+	for (size_t i = 0; all && i < kt->count; i++) {
+		const struct sc_keytab_entry *e = &kt->entries[i];
+		struct sc_key *k = NULL;
+
+		if (e->kvno != kvno)
+			continue;
+		any = true;
+		all = sci_derive_keys(tmp_ctx, b->config->realm, b->account,
+				      outgoing, &e->enctype, 1, kvno, &k,
+				      NULL) == SC_OK &&
+		      same_secret(k[0].key, e->key);
+	}
+	talloc_free(tmp_ctx);
+	return any && all;
+}
+
+/*
  * Put a password the DC has confirmed (at kvno) into secrets.tdb and the
  * keytab, then clear the journal.  Idempotent, so that a run finishing a
  * crashed change can repeat any step: secrets.tdb is only written when
@@ -244,7 +287,9 @@ static enum sc_rc commit(struct rrun *r, const struct sc_secret *pw,
 	const struct sc_verify_result *b = r->res->before;
 	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
 	struct sc_secrets *now = NULL;
+	const struct sc_secret *outgoing = NULL;
 	const char **princs;
+	uint32_t keep;
 	enum sc_rc rc;
 
 	if (tmp_ctx == NULL)
@@ -253,6 +298,12 @@ static enum sc_rc commit(struct rrun *r, const struct sc_secret *pw,
 			     b->config->workgroup, &now, err_out);
 	if (rc != SC_OK && rc != SC_ENOENT)
 		goto done;
+	/* The password that is (or already became) secrets.tdb's previous. */
+	if (now != NULL)
+		outgoing = same_secret(now->current, pw) ? now->previous :
+			   now->current;
+	keep = pc->kvno > 1 && keep_backed(r, outgoing, pc->kvno - 1) ?
+	       pc->kvno - 1 : 0;
 	if (now == NULL || !same_secret(now->current, pw)) {
 		rc = sci_secrets_write(r->res, r->opts->net_binary,
 				       b->config->smb_conf, pw, err_out);
@@ -283,15 +334,20 @@ static enum sc_rc commit(struct rrun *r, const struct sc_secret *pw,
 	}
 	rc = sci_keytab_write(r->res, b->config->keytab_name,
 			      b->config->realm, b->account, princs,
-			      b->keytab, pw, pc->kvno,
-			      pc->kvno > 1 ? pc->kvno - 1 : 0, err_out);
+			      b->keytab, pw, pc->kvno, keep, err_out);
 	if (rc != SC_OK)
 		goto done;
 	r->res->changed_keytab = true;
 	r->res->new_kvno = pc->kvno;
-	sci_message(&r->opts->verify, "Updating keytab %s ... done (kvno "
-		    "%u, kvno %u kept)", b->config->keytab_name, pc->kvno,
-		    pc->kvno > 1 ? pc->kvno - 1 : 0);
+	if (keep > 0)
+		sci_message(&r->opts->verify, "Updating keytab %s ... done "
+			    "(kvno %u, kvno %u kept)", b->config->keytab_name,
+			    pc->kvno, keep);
+	else
+		sci_message(&r->opts->verify, "Updating keytab %s ... done "
+			    "(kvno %u; older keys dropped: none is "
+			    "secrets.tdb's previous password)",
+			    b->config->keytab_name, pc->kvno);
 	crash_hook("keytab");
 	rc = sci_journal_clear(r->res, r->journal_path, err_out);
 done:
@@ -406,12 +462,241 @@ static enum sc_rc do_rewrite_keytab(struct rrun *r, struct sc_error **err_out)
 	return SC_OK;
 }
 
+/* USER or USER@REALM as a principal name. */
+static char *admin_principal(TALLOC_CTX *mem_ctx, struct rrun *r)
+{
+	const char *u = r->opts->admin_user;
+
+	return strchr(u, '@') != NULL ? talloc_strdup(mem_ctx, u) :
+	       talloc_asprintf(mem_ctx, "%s@%s", u,
+			       r->res->before->config->realm);
+}
+
+/*
+ * Where a password change goes: the PDC emulator, as NETDOM does (every
+ * DC forwards password changes there, so it holds the newest one and the
+ * check of the new secret that follows can never see a stale copy).  It
+ * is read over LDAP from the DC verify used, bound with a credential
+ * that DC already accepted: the machine's own, or else the
+ * administrator's (one AS exchange; a rejection ends the run, the
+ * password is not presented again).  -S pins the DC.  When the lookup
+ * fails the change goes to the verify DC and a step line says so.
+ */
+static enum sc_rc pick_dc(TALLOC_CTX *mem_ctx, struct rrun *r,
+			  const struct sc_secret *cred, const char *kt,
+			  const char *admin_client, const struct sc_dc **dc_out,
+			  bool *is_pdc, struct sc_error **err_out)
+{
+	const struct sc_verify_result *b = r->res->before;
+	const struct sc_dc *vdc = verdict_dc(b);
+	bool admin = r->res->plan->cred == SC_PLAN_CRED_ADMIN;
+	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
+	struct sci_kpasswd_result *kr = NULL;
+	char *cc = NULL, *pdc = NULL, *detail = NULL;
+	const char *how = NULL, *why = NULL;
+	struct sc_dc *pdc_dc = NULL;
+	enum sc_rc rc = SC_OK;
+
+	*dc_out = vdc;
+	*is_pdc = false;
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
+	if (r->opts->verify.server != NULL) {
+		sci_message(&r->opts->verify, "Using %s, given with --server "
+			    "(the PDC emulator is not looked up)", vdc->name);
+		goto done;
+	}
+	if (!admin) {
+		char *machine = talloc_asprintf(tmp_ctx, "%s@%s", b->account,
+						b->config->realm);
+
+		if (machine == NULL) {
+			rc = SC_ENOMEM;
+			goto done;
+		}
+		rc = sci_kinit(tmp_ctx, b->config->realm, vdc, machine, cred,
+			       kt, &kr, &cc, err_out);
+		if (rc != SC_OK)
+			goto done;
+		how = b->account;
+		if (!kr->authenticated)
+			why = talloc_asprintf(tmp_ctx, "%s: %s", b->account,
+					      kr->text);
+	}
+	if (cc == NULL && admin_client != NULL) {
+		rc = sci_kinit(tmp_ctx, b->config->realm, vdc, admin_client,
+			       r->opts->admin_password, NULL, &kr, &cc,
+			       err_out);
+		if (rc != SC_OK)
+			goto done;
+		how = admin_client;
+		if (!kr->authenticated && admin) {
+			/* The one presentation of a wrong admin password. */
+			r->res->health = SC_HEALTH_BROKEN;
+			r->res->detail = talloc_asprintf(r->res, "the "
+				"administrator credentials were rejected (not "
+				"retried): %s; nothing changed", kr->text);
+			goto done;
+		}
+		if (!kr->authenticated)
+			why = talloc_asprintf(tmp_ctx, "%s: %s", admin_client,
+					      kr->text);
+	}
+	if (cc != NULL) {
+		rc = sci_ldap_find_pdc(tmp_ctx, &r->popts, vdc, cc, &pdc,
+				       &detail, err_out);
+		sc_ccache_destroy(cc);
+		if (rc != SC_OK)
+			goto done;
+		if (pdc == NULL)
+			why = detail;
+	} else if (why == NULL) {
+		why = "no credential to bind with";
+	}
+	if (pdc != NULL && strcasecmp(pdc, vdc->name) == 0) {
+		*is_pdc = true;
+	} else if (pdc != NULL) {
+		struct sc_error *e = NULL;
+
+		if (sc_dc_resolve(r->res, pdc, &pdc_dc, &e) == SC_OK) {
+			*dc_out = pdc_dc;
+			*is_pdc = true;
+		} else {
+			why = talloc_asprintf(tmp_ctx, "%s does not resolve: "
+					      "%s", pdc, e != NULL ?
+					      e->message : "?");
+		}
+		talloc_free(e);
+	}
+	if (*is_pdc)
+		sci_message(&r->opts->verify, "Finding the PDC emulator on %s "
+			    "... %s (fSMORoleOwner, LDAP as %s)", vdc->name,
+			    (*dc_out)->name, how);
+	else
+		sci_message(&r->opts->verify, "Finding the PDC emulator on %s "
+			    "... not found (%s): changing on %s, the DC "
+			    "verify used", vdc->name, why ? why : "?",
+			    vdc->name);
+done:
+	rescue_err(r, tmp_ctx, err_out);
+	talloc_free(tmp_ctx);
+	return rc;
+}
+
+/*
+ * After re-enabling the account, forget what dc answered for the
+ * disabled account (NO_TRUST_SAM_ACCOUNT, ACCOUNT_DISABLED,
+ * CLIENT_REVOKED): those said nothing about the secrets, and without an
+ * LDAP bind verify cannot see that the account changed.  Rejections of
+ * a wrong secret stay remembered.
+ */
+static enum sc_rc forget_disabled(struct rrun *r, const char *dc,
+				  struct sc_error **err_out)
+{
+	const char *realm = r->res->before->config->realm;
+	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
+	struct sci_state *st = NULL;
+	size_t i = 0;
+	enum sc_rc rc;
+
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
+	rc = sci_state_load(tmp_ctx, r->state_dir, &st, err_out);
+	if (rc != SC_OK)
+		goto done;
+	while (i < st->count) {
+		const struct sci_reject *j = &st->rejects[i];
+		bool gone_acct = (j->has_ntstatus &&
+				  (j->ntstatus == 0xC000018Bu ||
+				   j->ntstatus == 0xC0000072u)) ||
+				 (j->has_krb5 &&
+				  j->krb5_code == KRB5KDC_ERR_CLIENT_REVOKED);
+
+		if (gone_acct && strcasecmp(j->realm, realm) == 0 &&
+		    strcasecmp(j->dc, dc) == 0) {
+			st->rejects[i] = st->rejects[st->count - 1];
+			st->count--;
+			st->dirty = true;
+			continue;
+		}
+		i++;
+	}
+	rc = st->dirty ? sci_state_save(st, err_out) : SC_OK;
+done:
+	rescue_err(r, tmp_ctx, err_out);
+	talloc_free(tmp_ctx);
+	return rc;
+}
+
+/*
+ * --enable: an administrator re-enables a disabled account (LDAP modify
+ * of userAccountControl, bound with the administrator's TGT from the
+ * verify DC: one AS exchange, a rejection ends the run).  Nothing local
+ * changes; the verify that follows shows what else is wrong.
+ */
+static enum sc_rc do_enable(struct rrun *r, struct sc_error **err_out)
+{
+	const struct sc_verify_result *b = r->res->before;
+	const struct sc_dc *dc = verdict_dc(b);
+	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
+	struct sci_kpasswd_result *kr = NULL;
+	char *client, *cc = NULL, *detail = NULL;
+	uint32_t old_uac = 0, new_uac = 0;
+	bool enabled = false;
+	enum sc_rc rc;
+
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
+	client = admin_principal(tmp_ctx, r);
+	if (client == NULL) {
+		rc = SC_ENOMEM;
+		goto done;
+	}
+	rc = sci_kinit(tmp_ctx, b->config->realm, dc, client,
+		       r->opts->admin_password, NULL, &kr, &cc, err_out);
+	if (rc != SC_OK)
+		goto done;
+	if (!kr->authenticated) {
+		r->res->health = SC_HEALTH_BROKEN;
+		r->res->detail = talloc_asprintf(r->res, "the administrator "
+			"credentials were rejected (not retried): %s; nothing "
+			"changed", kr->text);
+		goto done;
+	}
+	rc = sci_ldap_enable_account(tmp_ctx, &r->popts, dc, cc, b->account,
+				     &enabled, &old_uac, &new_uac, &detail,
+				     err_out);
+	sc_ccache_destroy(cc);
+	if (rc != SC_OK)
+		goto done;
+	if (!enabled) {
+		r->res->health = SC_HEALTH_BROKEN;
+		r->res->detail = talloc_asprintf(r->res, "%s did not enable "
+			"%s: %s", dc->name, b->account, detail);
+		goto done;
+	}
+	r->res->enabled = true;
+	r->res->change_dc = talloc_strdup(r->res, dc->name);
+	rc = forget_disabled(r, dc->name, err_out);
+	if (rc != SC_OK)
+		goto done;
+	sci_message(&r->opts->verify, "Enabling computer account %s on %s "
+		    "... done (userAccountControl 0x%x -> 0x%x, as %s)",
+		    b->account, dc->name, (unsigned)old_uac,
+		    (unsigned)new_uac, client);
+done:
+	rescue_err(r, tmp_ctx, err_out);
+	talloc_free(tmp_ctx);
+	return rc;
+}
+
 static enum sc_rc do_change(struct rrun *r, struct sc_error **err_out)
 {
 	const struct sc_verify_result *b = r->res->before;
 	const struct sc_plan *plan = r->res->plan;
-	const struct sc_dc *dc = verdict_dc(b);
+	const struct sc_dc *dc = NULL;
 	const char *realm = b->config->realm;
+	bool is_pdc = false;
 	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
 	struct sci_kpasswd_result *kp = NULL;
 	const struct sc_secret *cred = NULL;
@@ -439,14 +724,64 @@ static enum sc_rc do_change(struct rrun *r, struct sc_error **err_out)
 		break;
 	}
 	if (plan->cred == SC_PLAN_CRED_ADMIN) {
-		client = strchr(r->opts->admin_user, '@') != NULL ?
-			 talloc_strdup(tmp_ctx, r->opts->admin_user) :
-			 talloc_asprintf(tmp_ctx, "%s@%s",
-					 r->opts->admin_user, realm);
+		client = admin_principal(tmp_ctx, r);
 		target = talloc_asprintf(tmp_ctx, "%s@%s", b->account, realm);
 	} else {
 		client = talloc_asprintf(tmp_ctx, "%s@%s", b->account, realm);
 	}
+	if (client == NULL || (cred == NULL && kt == NULL)) {
+		rc = sci_error(r->res, err_out, SC_EINTERNAL, SC_ERRDOM_NONE,
+			       0, "cannot prepare the password change");
+		goto done;
+	}
+	if (plan->cred == SC_PLAN_CRED_PREVIOUS &&
+	    cred->len > SCI_NET_PW_MAX) {
+		/* Samba's own (UTF-16 random, 357 bytes as UTF-8). */
+		sci_message(&r->opts->verify, "Keeping %s as it is: its "
+			    "previous password (%zu bytes, Samba's) is longer "
+			    "than 'net changesecretpw' takes; rotating with it "
+			    "directly", b->config->secrets_path, cred->len);
+	} else if (plan->cred == SC_PLAN_CRED_PREVIOUS) {
+		struct sc_secrets *now = NULL;
+
+		/*
+		 * Only the previous password is accepted: an earlier change
+		 * never reached the DC (or secrets.tdb came from a backup).
+		 * Make the stores agree with the DC first, so that after the
+		 * rotation secrets.tdb's previous password is the DC's
+		 * previous one (what a DC that has not replicated yet still
+		 * accepts), not a password no DC ever had.  A crash after
+		 * this leaves a healthy host.
+		 */
+		rc = sci_secrets_write(r->res, r->opts->net_binary,
+				       b->config->smb_conf, cred, err_out);
+		if (rc != SC_OK)
+			goto done;
+		r->res->changed_secrets = true;
+		rc = sc_secrets_load(tmp_ctx, b->config->secrets_path,
+				     b->config->workgroup, &now, err_out);
+		if (rc != SC_OK)
+			goto done;
+		if (!same_secret(now->current, cred)) {
+			rc = sci_error(r->res, err_out, SC_EINTERNAL,
+				       SC_ERRDOM_NONE, 0, "%s does not hold "
+				       "the accepted password after the "
+				       "write; the keytab still does",
+				       b->config->secrets_path);
+			goto done;
+		}
+		sci_message(&r->opts->verify, "Making %s agree with the DC "
+			    "... done (the accepted previous password -> "
+			    "current)", b->config->secrets_path);
+	}
+	rc = pick_dc(tmp_ctx, r, cred, kt, r->opts->admin_user != NULL &&
+		     r->opts->admin_password != NULL ? (plan->cred ==
+		     SC_PLAN_CRED_ADMIN ? client : admin_principal(tmp_ctx,
+		     r)) : NULL, &dc, &is_pdc, err_out);
+	if (rc != SC_OK || r->res->detail != NULL)
+		goto done;
+	r->res->change_dc = talloc_strdup(r->res, dc->name);
+	r->res->change_dc_is_pdc = is_pdc;
 	j.dc = talloc_strdup(tmp_ctx, dc->name);
 	j.account = talloc_strdup(tmp_ctx, b->account);
 	j.password = sci_machine_password_new(tmp_ctx);
@@ -493,10 +828,10 @@ static enum sc_rc do_change(struct rrun *r, struct sc_error **err_out)
 		goto done;
 	}
 	r->res->changed_dc = true;
-	sci_message(&r->opts->verify, "Changing computer account password "
-		    "on %s %s ... done", dc->name,
+	sci_message(&r->opts->verify, "Changing computer account on %s %s "
+		    "... done (%s)", is_pdc ? "PDC" : "DC", dc->name,
 		    plan->cred == SC_PLAN_CRED_ADMIN ?
-		    "(administrator set)" : "(kpasswd as the machine)");
+		    "administrator set" : "kpasswd as the machine");
 	crash_hook("dc");
 
 	rc = check_password(tmp_ctx, r, dc, j.password, &pc, err_out);
@@ -527,7 +862,9 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 	struct sc_plan_opts popts = { 0 };
 	struct rrun r = { .opts = opts };
 	struct sc_reset_result *res;
-	bool finished = false;
+	bool finished = false, skew_has = false;
+	const char *skew_dc = NULL;
+	long long skew_off = 0;
 	enum sc_rc rc;
 
 	if (tmp_ctx == NULL)
@@ -542,7 +879,8 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 	r.state_dir = opts->verify.state_dir != NULL ?
 		      opts->verify.state_dir : DEFAULT_STATE_DIR;
 	if (!opts->dry_run) {
-		rc = take_lock(tmp_ctx, r.state_dir, err_out);
+		rc = take_lock(tmp_ctx, r.state_dir, &opts->verify,
+			       err_out);
 		if (rc != SC_OK)
 			goto done;
 	}
@@ -555,7 +893,13 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 		rc = SC_ENOMEM;
 		goto done;
 	}
-	if (!opts->dry_run) {
+	/*
+	 * Under a clock skew the journalled secret cannot be tested (the KDC
+	 * answers KRB_AP_ERR_SKEW to every key): leave the journal for a
+	 * run with the right time, and let the plan refuse.
+	 */
+	if (!opts->dry_run && !sci_plan_skewed(res->before, &skew_dc,
+					       &skew_off, &skew_has)) {
 		rc = settle_journal(&r, &finished, err_out);
 		if (rc != SC_OK)
 			goto done;
@@ -564,6 +908,7 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 	popts.force = opts->force && !finished;
 	popts.have_admin = opts->admin_user != NULL &&
 			   opts->admin_password != NULL;
+	popts.enable = opts->enable;
 	popts.now = time(NULL);
 	rc = sc_plan_make(res, res->before, &popts, &res->plan, err_out);
 	if (finished) {
@@ -593,6 +938,9 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 	case SC_PLAN_CHANGE_OWN:
 	case SC_PLAN_CHANGE_ADMIN:
 		rc = do_change(&r, err_out);
+		break;
+	case SC_PLAN_ENABLE:
+		rc = do_enable(&r, err_out);
 		break;
 	}
 	if (rc != SC_OK || res->detail != NULL)

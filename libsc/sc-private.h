@@ -82,6 +82,11 @@ struct sci_reject {
 	bool has_krb5;
 	int32_t krb5_code;
 	time_t when;
+	/* the account as that DC showed it over LDAP in the rejecting run:
+	 * a change (replication, reset) ends the memory of the rejection */
+	bool has_acct;
+	uint32_t acct_kvno;
+	int64_t acct_pwd_last_set;
 };
 
 struct sci_state {
@@ -101,6 +106,17 @@ const struct sci_reject *sci_state_find(const struct sci_state *state,
 void sci_state_record(struct sci_state *state, const char *realm,
 		      const char *dc, const struct sc_attempt *attempt);
 enum sc_rc sci_state_save(struct sci_state *state, struct sc_error **err_out);
+/* Stamp the DC's not yet stamped rejections with its account state. */
+void sci_state_stamp(struct sci_state *state, const char *realm,
+		     const char *dc, uint32_t kvno, int64_t pwd_last_set);
+/* Forget the DC's rejections stamped with another account state; the
+ * number forgotten. */
+size_t sci_state_forget_changed(struct sci_state *state, const char *realm,
+				const char *dc, uint32_t kvno,
+				int64_t pwd_last_set);
+/* Whether some rejection of that DC carries an account stamp. */
+bool sci_state_has_stamped(const struct sci_state *state, const char *realm,
+			   const char *dc);
 
 /*
  * --- dc-discover.c / probe-ldap.c (owner: ld) -----------------------------
@@ -137,5 +153,40 @@ bool sci_filetime_parse(const char *s, time_t *out);
 
 /* An assertion value escaped per RFC 4515 (*, (, ), \, controls). */
 char *sci_ldap_escape_filter(TALLOC_CTX *mem_ctx, const char *value);
+
+/*
+ * The parent of an LDAP DN (everything after the first RDN's unescaped
+ * ','), e.g. the server object of an nTDSDSA "CN=NTDS Settings,CN=DC1,
+ * CN=Servers,...".  NULL when dn has a single RDN or is malformed.
+ */
+char *sci_dn_parent(TALLOC_CTX *mem_ctx, const char *dn);
+
+/*
+ * The domain's PDC emulator as dc knows it, bound with GSSAPI from
+ * ccache_name: the defaultNamingContext's fSMORoleOwner, whose parent
+ * (the server object) carries the dNSHostName.  When dc does not tell,
+ * *pdc_out is NULL and *detail_out says why; only local failures are
+ * errors.
+ */
+enum sc_rc sci_ldap_find_pdc(TALLOC_CTX *mem_ctx,
+			     const struct sc_probe_opts *opts,
+			     const struct sc_dc *dc, const char *ccache_name,
+			     char **pdc_out, char **detail_out,
+			     struct sc_error **err_out);
+
+/*
+ * Bound with GSSAPI from ccache_name (an administrator's TGT), find
+ * account and clear ACCOUNTDISABLE in its userAccountControl.
+ * *enabled_out says whether the account is enabled now; *detail_out
+ * what the DC said.  Only local failures are errors.
+ */
+enum sc_rc sci_ldap_enable_account(TALLOC_CTX *mem_ctx,
+				   const struct sc_probe_opts *opts,
+				   const struct sc_dc *dc,
+				   const char *ccache_name,
+				   const char *account, bool *enabled_out,
+				   uint32_t *old_uac_out, uint32_t *new_uac_out,
+				   char **detail_out,
+				   struct sc_error **err_out);
 
 #endif

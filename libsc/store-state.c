@@ -9,7 +9,13 @@
  * do not present that secret again until it changes.
  *
  * File format, one rejection a line, tab separated:
- *	v1 REALM DC PATH FINGERPRINT NTSTATUS|- KRB5CODE|- UNIXTIME
+ *	v2 REALM DC PATH FINGERPRINT NTSTATUS|- KRB5CODE|- UNIXTIME KVNO|-
+ *	   PWDLASTSET|-
+ * (v1 lines, without the last two fields, are read too.)  KVNO and
+ * PWDLASTSET are the account as that DC showed it over LDAP when it
+ * rejected the secret: when the DC's copy changes (replication arrived,
+ * an administrator reset it), the rejection is forgotten, so a lagging DC
+ * turns healthy by itself without --recheck.
  * The file holds no secret, but it is root's business: 0600 in a 0700
  * directory, written atomically.
  */
@@ -87,14 +93,15 @@ done:
 
 static bool parse_line(TALLOC_CTX *mem_ctx, char *line, struct sci_reject *r)
 {
-	char *f[8];
+	char *f[10];
 	int n = 0;
 	char *save = NULL;
 
-	for (char *t = strtok_r(line, "\t\n", &save); t != NULL && n < 8;
+	for (char *t = strtok_r(line, "\t\n", &save); t != NULL && n < 10;
 	     t = strtok_r(NULL, "\t\n", &save))
 		f[n++] = t;
-	if (n != 8 || strcmp(f[0], "v1") != 0 || strlen(f[4]) != 16)
+	if (!((n == 8 && strcmp(f[0], "v1") == 0) ||
+	      (n == 10 && strcmp(f[0], "v2") == 0)) || strlen(f[4]) != 16)
 		return false;
 	memset(r, 0, sizeof(*r));
 	r->realm = talloc_strdup(mem_ctx, f[1]);
@@ -115,6 +122,11 @@ static bool parse_line(TALLOC_CTX *mem_ctx, char *line, struct sci_reject *r)
 		r->krb5_code = (int32_t)strtol(f[6], NULL, 10);
 	}
 	r->when = (time_t)strtoll(f[7], NULL, 10);
+	if (n == 10 && strcmp(f[8], "-") != 0 && strcmp(f[9], "-") != 0) {
+		r->has_acct = true;
+		r->acct_kvno = (uint32_t)strtoul(f[8], NULL, 10);
+		r->acct_pwd_last_set = strtoll(f[9], NULL, 10);
+	}
 	return r->realm != NULL && r->dc != NULL;
 }
 
@@ -253,17 +265,22 @@ enum sc_rc sci_state_save(struct sci_state *state, struct sc_error **err_out)
 	buf = talloc_strdup(NULL, "");
 	for (size_t i = 0; i < state->count && buf != NULL; i++) {
 		const struct sci_reject *r = &state->rejects[i];
-		char nt[16] = "-", k5[16] = "-";
+		char nt[16] = "-", k5[16] = "-", kv[16] = "-", pls[24] = "-";
 
+		if (r->has_acct) {
+			snprintf(kv, sizeof(kv), "%" PRIu32, r->acct_kvno);
+			snprintf(pls, sizeof(pls), "%" PRId64,
+				 r->acct_pwd_last_set);
+		}
 		if (r->has_ntstatus)
 			snprintf(nt, sizeof(nt), "%08" PRIx32, r->ntstatus);
 		if (r->has_krb5)
 			snprintf(k5, sizeof(k5), "%" PRId32, r->krb5_code);
-		buf = talloc_asprintf_append(buf, "v1\t%s\t%s\t%s\t%s\t%s\t%s\t"
-					     "%lld\n", r->realm, r->dc,
+		buf = talloc_asprintf_append(buf, "v2\t%s\t%s\t%s\t%s\t%s\t%s\t"
+					     "%lld\t%s\t%s\n", r->realm, r->dc,
 					     sc_path_name(r->path),
 					     r->fingerprint, nt, k5,
-					     (long long)r->when);
+					     (long long)r->when, kv, pls);
 	}
 	if (buf == NULL)
 		return SC_ENOMEM;
@@ -273,4 +290,58 @@ enum sc_rc sci_state_save(struct sci_state *state, struct sc_error **err_out)
 	if (rc == SC_OK)
 		state->dirty = false;
 	return rc;
+}
+
+static bool of_dc(const struct sci_reject *r, const char *realm,
+		  const char *dc)
+{
+	return strcasecmp(r->realm, realm) == 0 && strcasecmp(r->dc, dc) == 0;
+}
+
+void sci_state_stamp(struct sci_state *state, const char *realm,
+		     const char *dc, uint32_t kvno, int64_t pwd_last_set)
+{
+	for (size_t i = 0; state != NULL && i < state->count; i++) {
+		struct sci_reject *r = &state->rejects[i];
+
+		if (r->has_acct || !of_dc(r, realm, dc))
+			continue;
+		r->has_acct = true;
+		r->acct_kvno = kvno;
+		r->acct_pwd_last_set = pwd_last_set;
+		state->dirty = true;
+	}
+}
+
+size_t sci_state_forget_changed(struct sci_state *state, const char *realm,
+				const char *dc, uint32_t kvno,
+				int64_t pwd_last_set)
+{
+	size_t i = 0, gone = 0;
+
+	while (state != NULL && i < state->count) {
+		struct sci_reject *r = &state->rejects[i];
+
+		if (r->has_acct && of_dc(r, realm, dc) &&
+		    (r->acct_kvno != kvno ||
+		     r->acct_pwd_last_set != pwd_last_set)) {
+			*r = state->rejects[state->count - 1];
+			state->count--;
+			state->dirty = true;
+			gone++;
+			continue;
+		}
+		i++;
+	}
+	return gone;
+}
+
+bool sci_state_has_stamped(const struct sci_state *state, const char *realm,
+			   const char *dc)
+{
+	for (size_t i = 0; state != NULL && i < state->count; i++)
+		if (state->rejects[i].has_acct &&
+		    of_dc(&state->rejects[i], realm, dc))
+			return true;
+	return false;
 }

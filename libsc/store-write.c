@@ -387,6 +387,11 @@ enum sc_rc sci_secrets_write(TALLOC_CTX *mem_ctx, const char *net_binary,
 	size_t off = 0;
 	pid_t pid;
 
+	if (password->len > SCI_NET_PW_MAX)
+		return sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE,
+				 0, "a %zu-byte password is longer than '%s "
+				 "changesecretpw' reads (%d bytes)",
+				 password->len, net, SCI_NET_PW_MAX);
 	if (memchr(password->data, '\n', password->len) != NULL ||
 	    memchr(password->data, '\0', password->len) != NULL)
 		return sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE,

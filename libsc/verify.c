@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <ctype.h>
+#include <pthread.h>
 #include <krb5/krb5.h>
 #include "sc-private.h"
 
@@ -41,7 +42,36 @@ struct run {
 	struct sc_verify_result *res;
 	struct sci_state *state;
 	const char *computer;
+	/*
+	 * --all-dcs runs one thread per DC: each allocates only on its own
+	 * mem (talloc is not thread-safe within one hierarchy), the shared
+	 * lockout memory is used under lock, and bind_cc is a TGT another
+	 * DC issued, to read this DC's account before presenting anything.
+	 */
+	TALLOC_CTX *mem;
+	pthread_mutex_t *lock;		/* NULL: one thread */
+	const char *bind_cc;
+	const char *keep_cc;		/* out: this DC's TGT, kept for others */
+	bool keep;			/* keep the TGT instead of destroying it */
 };
+
+/*
+ * Samba's dcerpc stack keeps process-wide state (gensec backends,
+ * debug, loadparm defaults); netlogon probes of different DCs take turns.
+ */
+static pthread_mutex_t netlogon_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void state_lock(struct run *run)
+{
+	if (run->lock != NULL)
+		pthread_mutex_lock(run->lock);
+}
+
+static void state_unlock(struct run *run)
+{
+	if (run->lock != NULL)
+		pthread_mutex_unlock(run->lock);
+}
 
 static bool want(const struct run *run, enum sc_path p)
 {
@@ -55,14 +85,14 @@ static struct sc_attempt *add_attempt(struct run *run,
 {
 	struct sc_attempt *v;
 
-	v = talloc_realloc(run->res, rep->attempts, struct sc_attempt,
+	v = talloc_realloc(run->mem, rep->attempts, struct sc_attempt,
 			   rep->attempt_count + 1);
 	if (v == NULL)
 		return NULL;
 	rep->attempts = v;
 	v[rep->attempt_count] = *a;
 	if (a->detail != NULL)
-		v[rep->attempt_count].detail = talloc_strdup(run->res,
+		v[rep->attempt_count].detail = talloc_strdup(run->mem,
 							     a->detail);
 	return &v[rep->attempt_count++];
 }
@@ -117,15 +147,19 @@ static bool from_memory(struct run *run, struct sc_dc_report *rep,
 
 	if (run->opts->recheck)
 		return false;
+	state_lock(run);
 	r = sci_state_find(run->state, run->res->config->realm, rep->dc.name,
 			   a->path, a->fingerprint);
-	if (r == NULL)
+	if (r == NULL) {
+		state_unlock(run);
 		return false;
+	}
 	a->outcome = SC_OUTCOME_REMEMBERED;
 	a->has_ntstatus = r->has_ntstatus;
 	a->ntstatus = r->ntstatus;
 	a->has_krb5 = r->has_krb5;
 	a->krb5_code = r->krb5_code;
+	state_unlock(run);
 	a->detail = "rejected on an earlier run; not presented again "
 		    "(--recheck to present it)";
 	return true;
@@ -176,19 +210,25 @@ static enum sc_rc probe_netlogon(struct run *run, struct sc_dc_report *rep,
 		}
 		memcpy(seen[c], probe.fingerprint, 17);
 		if (!from_memory(run, rep, &probe)) {
+			if (run->lock != NULL)
+				pthread_mutex_lock(&netlogon_lock);
 			rc = sc_probe_netlogon(tmp, &run->popts, &rep->dc,
 					       run->res->account,
 					       run->computer,
 					       sec->sec_channel_type, hash,
 					       &a, err_out);
+			if (run->lock != NULL)
+				pthread_mutex_unlock(&netlogon_lock);
 			if (rc != SC_OK) {
 				talloc_free(tmp);
 				return rc;
 			}
 			a->cand = probe.cand;
 			memcpy(a->fingerprint, probe.fingerprint, 17);
+			state_lock(run);
 			sci_state_record(run->state, run->res->config->realm,
 					 rep->dc.name, a);
+			state_unlock(run);
 		} else {
 			a = &probe;
 		}
@@ -333,11 +373,13 @@ static enum sc_rc probe_kerberos(struct run *run, struct sc_dc_report *rep,
 			}
 			/* the TGT's ccache name outlives this attempt */
 			if (cc != NULL)
-				cc = talloc_steal(run->res, cc);
+				cc = talloc_steal(run->mem, cc);
 			a->cand = SC_CAND_KEYTAB;
 			a->kvno = kvnos[k];
 			memcpy(a->fingerprint, probe.fingerprint, 17);
+			state_lock(run);
 			sci_state_record(run->state, realm, rep->dc.name, a);
+			state_unlock(run);
 		} else {
 			a = &probe;
 		}
@@ -377,7 +419,7 @@ static void path_states(struct run *run, struct sc_dc_report *rep)
 			if (l == NULL || !l->reached) {
 				ps->summary = "DC did not answer";
 			} else if (!l->bound) {
-				ps->summary = talloc_asprintf(run->res,
+				ps->summary = talloc_asprintf(run->mem,
 					"rootDSE read (clock offset %llds); "
 					"no bind: %s", (long long)
 					l->clock_offset,
@@ -390,7 +432,7 @@ static void path_states(struct run *run, struct sc_dc_report *rep)
 			} else {
 				ps->health = (l->account.uac & 2) ?
 					SC_HEALTH_BROKEN : SC_HEALTH_OK;
-				ps->summary = talloc_asprintf(run->res,
+				ps->summary = talloc_asprintf(run->mem,
 					"account %s, kvno %u, "
 					"userAccountControl 0x%x",
 					(l->account.uac & 2) ? "disabled" :
@@ -420,18 +462,18 @@ static void path_states(struct run *run, struct sc_dc_report *rep)
 		if (ok != NULL) {
 			ps->health = ok == first ? SC_HEALTH_OK :
 				     SC_HEALTH_WARNING;
-			ps->summary = talloc_asprintf(run->res,
+			ps->summary = talloc_asprintf(run->mem,
 				"%s accepted", ok->cand == SC_CAND_KEYTAB ?
-				talloc_asprintf(run->res, "kvno %u keys",
+				talloc_asprintf(run->mem, "kvno %u keys",
 						ok->kvno) :
-				talloc_asprintf(run->res, "%s password",
+				talloc_asprintf(run->mem, "%s password",
 						sc_cand_name(ok->cand)));
 		} else {
 			ps->health = first->outcome == SC_OUTCOME_UNREACHABLE ?
 				     SC_HEALTH_UNKNOWN : SC_HEALTH_BROKEN;
 			ps->remembered =
 				first->outcome == SC_OUTCOME_REMEMBERED;
-			ps->summary = answer_text(run->res, first);
+			ps->summary = answer_text(run->mem, first);
 		}
 		ps->has_ntstatus = (ok ? ok : first)->has_ntstatus;
 		ps->ntstatus = (ok ? ok : first)->ntstatus;
@@ -449,16 +491,78 @@ static bool answered(const struct sc_dc_report *rep)
 	return rep->ldap != NULL && rep->ldap->reached;
 }
 
+/* The account as this DC holds it, when the LDAP read got that far. */
+static bool account_seen(const struct sc_ldap_result *l)
+{
+	return l != NULL && l->bound && l->account.found &&
+	       l->account.has_kvno;
+}
+
+/*
+ * Forget this DC's remembered rejections made while its copy of the
+ * account was different (kvno / pwdLastSet over LDAP): replication or a
+ * reset reached it since, so the old answers say nothing any more.
+ */
+static size_t forget_changed(struct run *run, struct sc_dc_report *rep,
+			     const struct sc_ldap_result *l)
+{
+	size_t n;
+
+	if (run->opts->recheck || !account_seen(l))
+		return 0;
+	state_lock(run);
+	n = sci_state_forget_changed(run->state, run->res->config->realm,
+				     rep->dc.name, l->account.kvno,
+				     (int64_t)l->account.pwd_last_set);
+	state_unlock(run);
+	if (n > 0) {
+		rep->memory_dropped = true;
+		sci_message(run->opts, "%s: the account changed there (kvno "
+			    "%u): %zu remembered rejection%s forgotten",
+			    rep->dc.name, l->account.kvno, n,
+			    n == 1 ? "" : "s");
+	}
+	return n;
+}
+
 static enum sc_rc probe_dc(struct run *run, struct sc_dc_report *rep,
 			   struct sc_error **err_out)
 {
 	const char *ccache = NULL;
 	enum sc_rc rc = SC_OK;
+	bool again = true, stamped, nl_first = true;
+	bool nl = want(run, SC_PATH_NETLOGON) && run->res->secrets != NULL;
 
 	sci_message(run->opts, "Verifying the secure channel of %s with DC "
 		    "%s (%s)", run->res->account, rep->dc.name,
 		    rep->dc.address);
-	if (want(run, SC_PATH_NETLOGON) && run->res->secrets != NULL) {
+	/* remembered rejections of this DC: is its account still the same? */
+	state_lock(run);
+	stamped = !run->opts->recheck &&
+		  sci_state_has_stamped(run->state, run->res->config->realm,
+					rep->dc.name);
+	state_unlock(run);
+	if (stamped && run->bind_cc != NULL && want(run, SC_PATH_LDAP)) {
+		struct sc_ldap_result *pre = NULL;
+		TALLOC_CTX *tmp = talloc_new(NULL);
+
+		if (sc_probe_ldap(tmp, &run->popts, &rep->dc, run->bind_cc,
+				  run->res->account, &pre, NULL) == SC_OK)
+			forget_changed(run, rep, pre);
+		talloc_free(tmp);
+	}
+	/*
+	 * Netlogon probes take turns (see netlogon_lock): while another
+	 * DC's runs, do Kerberos first instead of waiting.
+	 */
+	if (nl && run->lock != NULL) {
+		if (pthread_mutex_trylock(&netlogon_lock) == 0)
+			pthread_mutex_unlock(&netlogon_lock);
+		else
+			nl_first = false;
+	}
+probe:
+	if (nl && nl_first) {
 		rep->path_run[SC_PATH_NETLOGON] = true;
 		rc = probe_netlogon(run, rep, err_out);
 		if (rc != SC_OK)
@@ -471,10 +575,18 @@ static enum sc_rc probe_dc(struct run *run, struct sc_dc_report *rep,
 		if (rc != SC_OK)
 			goto done;
 	}
+	if (nl && !nl_first) {
+		rep->path_run[SC_PATH_NETLOGON] = true;
+		rc = probe_netlogon(run, rep, err_out);
+		if (rc != SC_OK)
+			goto done;
+	}
 	if (want(run, SC_PATH_LDAP) &&
 	    (answered(rep) || rep->attempt_count == 0)) {
 		rep->path_run[SC_PATH_LDAP] = true;
-		rc = sc_probe_ldap(run->res, &run->popts, &rep->dc, ccache,
+		/* no TGT of its own: another DC's reads the account too */
+		rc = sc_probe_ldap(run->mem, &run->popts, &rep->dc,
+				   ccache != NULL ? ccache : run->bind_cc,
 				   run->res->account, &rep->ldap, err_out);
 		if (rc != SC_OK)
 			goto done;
@@ -488,11 +600,188 @@ static enum sc_rc probe_dc(struct run *run, struct sc_dc_report *rep,
 				    rep->dc.name, rep->ldap->reached ?
 				    "rootDSE only (not bound)" :
 				    "no answer");
+		/*
+		 * Answers remembered from before the account changed on this
+		 * DC are stale: forget them and ask the DC once more.
+		 */
+		if (again && forget_changed(run, rep, rep->ldap) > 0) {
+			again = false;
+			if (ccache != NULL)
+				sc_ccache_destroy(ccache);
+			ccache = NULL;
+			rep->attempts = NULL;
+			rep->attempt_count = 0;
+			rep->ldap = NULL;
+			memset(rep->path_run, 0, sizeof(rep->path_run));
+			goto probe;
+		}
+		if (account_seen(rep->ldap)) {
+			state_lock(run);
+			sci_state_stamp(run->state, run->res->config->realm,
+					rep->dc.name, rep->ldap->account.kvno,
+					(int64_t)rep->ldap->account.pwd_last_set);
+			state_unlock(run);
+		}
 	}
 done:
-	if (ccache != NULL)
+	if (ccache != NULL && run->keep && rc == SC_OK)
+		run->keep_cc = ccache;
+	else if (ccache != NULL)
 		sc_ccache_destroy(ccache);
 	path_states(run, rep);
+	return rc;
+}
+
+/* One DC's probes on a thread of its own (--all-dcs). */
+struct worker {
+	struct run run;
+	struct sc_dc_report *rep;
+	enum sc_rc rc;
+	struct sc_error *err;
+	pthread_t tid;
+	bool started;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	w->rc = probe_dc(&w->run, w->rep, &w->err);
+	return NULL;
+}
+
+/* health order for picking the verdict of several DCs: worst first */
+static int badness(enum sc_health h)
+{
+	switch (h) {
+	case SC_HEALTH_BROKEN: return 3;
+	case SC_HEALTH_UNKNOWN: return 2;
+	case SC_HEALTH_WARNING: return 1;
+	case SC_HEALTH_OK: break;
+	}
+	return 0;
+}
+
+static void set_dc_verdict(struct sc_dc_report *rep, const struct sc_verdict *v)
+{
+	rep->verdict.health = v->health;
+	rep->verdict.diag = v->diag;
+	rep->verdict.repair = v->repair;
+}
+
+/*
+ * Replication lag: a DC whose copy of the account has a lower kvno than
+ * another DC's has not seen the last password change yet.  What it
+ * rejects follows from that, not from a bad local secret; a reset would
+ * only start another change that has to replicate.
+ */
+static void find_repl_lag(struct run *run, struct sc_verify_result *res)
+{
+	const struct sc_dc_report *ahead = NULL;
+
+	for (size_t i = 0; i < res->dc_count; i++) {
+		const struct sc_dc_report *r = &res->dcs[i];
+
+		if (account_seen(r->ldap) && (ahead == NULL ||
+		    r->ldap->account.kvno > ahead->ldap->account.kvno))
+			ahead = r;
+	}
+	for (size_t i = 0; ahead != NULL && i < res->dc_count; i++) {
+		struct sc_dc_report *r = &res->dcs[i];
+
+		if (!account_seen(r->ldap) ||
+		    r->ldap->account.kvno >= ahead->ldap->account.kvno)
+			continue;
+		r->repl_lag = true;
+		r->repl_ahead_kvno = ahead->ldap->account.kvno;
+		r->repl_ahead_dc = talloc_strdup(res, ahead->dc.name);
+		sci_message(run->opts, "%s: replication lag: kvno %u, %s has "
+			    "%u", r->dc.name, r->ldap->account.kvno,
+			    ahead->dc.name, ahead->ldap->account.kvno);
+		switch (r->verdict.diag) {
+		case SC_DIAG_ACCOUNT_DELETED:
+		case SC_DIAG_ACCOUNT_DISABLED:
+		case SC_DIAG_ACCOUNT_GONE:
+		case SC_DIAG_CLOCK_SKEW:
+		case SC_DIAG_DC_UNREACHABLE:
+			continue;	/* a worse problem of its own */
+		default:
+			break;
+		}
+		r->verdict.health = SC_HEALTH_WARNING;
+		r->verdict.diag = SC_DIAG_REPL_LAG;
+		r->verdict.repair = SC_REPAIR_WAIT_REPLICATION;
+	}
+}
+
+/*
+ * Every DC at once, one thread each.  DCs with remembered rejections go
+ * second, so they can read their copy of the account with a TGT a DC
+ * of the first round issued, before anything is presented to them.
+ */
+static enum sc_rc probe_all(struct run *run, struct sc_dc *dcs, size_t ndc,
+			    struct sc_error **err_out)
+{
+	struct sc_verify_result *res = run->res;
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct worker *w = talloc_zero_array(NULL, struct worker, ndc);
+	bool *second = talloc_zero_array(w, bool, ndc);
+	const char *bind_cc = NULL;
+	enum sc_rc rc = SC_OK;
+
+	if (w == NULL || second == NULL) {
+		talloc_free(w);
+		return SC_ENOMEM;
+	}
+	res->dc_count = ndc;
+	for (size_t i = 0; i < ndc; i++) {
+		res->dcs[i].dc = dcs[i];
+		w[i].run = *run;
+		w[i].run.lock = &lock;
+		w[i].run.mem = talloc_new(NULL);
+		w[i].run.keep = true;
+		w[i].rep = &res->dcs[i];
+		if (w[i].run.mem == NULL)
+			rc = SC_ENOMEM;
+		second[i] = !run->opts->recheck &&
+			    sci_state_has_stamped(run->state,
+						  res->config->realm,
+						  dcs[i].name);
+	}
+	for (int round = 0; round < 2 && rc == SC_OK; round++) {
+		for (size_t i = 0; i < ndc; i++) {
+			if (second[i] != (round == 1))
+				continue;
+			w[i].run.bind_cc = bind_cc;
+			if (pthread_create(&w[i].tid, NULL, worker_main,
+					   &w[i]) == 0)
+				w[i].started = true;
+			else
+				worker_main(&w[i]);
+		}
+		for (size_t i = 0; i < ndc; i++) {
+			if (second[i] != (round == 1))
+				continue;
+			if (w[i].started)
+				pthread_join(w[i].tid, NULL);
+			w[i].started = false;
+			if (bind_cc == NULL && w[i].run.keep_cc != NULL)
+				bind_cc = w[i].run.keep_cc;
+		}
+	}
+	for (size_t i = 0; i < ndc; i++) {
+		if (w[i].run.keep_cc != NULL)
+			sc_ccache_destroy(w[i].run.keep_cc);
+		if (w[i].run.mem != NULL)
+			talloc_steal(res, w[i].run.mem);
+		if (rc == SC_OK && w[i].rc != SC_OK) {
+			rc = w[i].rc;
+			if (err_out != NULL && w[i].err != NULL)
+				*err_out = talloc_steal(res, w[i].err);
+		}
+	}
+	pthread_mutex_destroy(&lock);
+	talloc_free(w);
 	return rc;
 }
 
@@ -543,11 +832,18 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 		goto done;
 	}
 	run.res = res;
+	run.mem = res;
 	run.popts.timeout = opts->timeout > 0 ? opts->timeout :
 			    DEFAULT_TIMEOUT;
 	if (opts->paths == 0) {
 		rc = sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE, 0,
 			       "no path to verify");
+		goto done;
+	}
+	if (opts->all_dcs && opts->server != NULL) {
+		rc = sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE, 0,
+			       "--all-dcs probes every DC of the domain; it "
+			       "takes no --server");
 		goto done;
 	}
 	if (opts->host != NULL && !valid_host(opts->host)) {
@@ -627,7 +923,32 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 		rc = SC_ENOMEM;
 		goto done;
 	}
-	for (size_t i = 0; i < ndc; i++) {
+	if (opts->all_dcs) {
+		size_t worst = 0;
+
+		rc = probe_all(&run, dcs, ndc, err_out);
+		if (rc != SC_OK)
+			goto done;
+		for (size_t i = 0; i < res->dc_count; i++) {
+			struct sc_verdict v = sc_verdict_compute(&res->dcs[i],
+						res->secrets, res->keytab);
+
+			set_dc_verdict(&res->dcs[i], &v);
+		}
+		find_repl_lag(&run, res);
+		/* the one verdict: the worst DC's */
+		for (size_t i = 1; i < res->dc_count; i++)
+			if (badness(res->dcs[i].verdict.health) >
+			    badness(res->dcs[worst].verdict.health))
+				worst = i;
+		if (res->dc_count > 0) {
+			res->verdict.health = res->dcs[worst].verdict.health;
+			res->verdict.diag = res->dcs[worst].verdict.diag;
+			res->verdict.repair = res->dcs[worst].verdict.repair;
+			res->verdict.dc = res->dcs[worst].dc.name;
+		}
+	}
+	for (size_t i = 0; !opts->all_dcs && i < ndc; i++) {
 		struct sc_dc_report *rep = &res->dcs[res->dc_count++];
 
 		rep->dc = dcs[i];
@@ -636,6 +957,7 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 			goto done;
 		res->verdict = sc_verdict_compute(rep, res->secrets,
 						  res->keytab);
+		set_dc_verdict(rep, &res->verdict);
 		if (answered(rep))
 			break;
 	}

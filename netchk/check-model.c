@@ -46,6 +46,7 @@ static const char *phrase(enum sc_diag d)
 	case SC_DIAG_DC_UNREACHABLE: return "DC did not answer";
 	case SC_DIAG_NO_SECRET: return "no machine secret";
 	case SC_DIAG_DC_NOT_FOUND: return "no DC found in DNS";
+	case SC_DIAG_REPL_LAG: return "replication lag";
 	case SC_DIAG_COUNT: break;
 	}
 	return "?";
@@ -63,6 +64,10 @@ static char *dc_summary(TALLOC_CTX *mem_ctx, const struct check_model *m,
 		s = talloc_asprintf(mem_ctx, "rotation in progress: only the "
 				    "previous password accepted on %s",
 				    d->name);
+	else if (d->diag == SC_DIAG_REPL_LAG && d->lag_dc != NULL)
+		s = talloc_asprintf(mem_ctx, "replication lag on %s (kvno %"
+				    PRIu32 ", %s has %" PRIu32 ")", d->name,
+				    d->kvno, d->lag_dc, d->lag_kvno);
 	else if (d->diag == SC_DIAG_CLOCK_SKEW && d->have_clock)
 		s = talloc_asprintf(mem_ctx, "clock skew %+" PRId64 " s on %s",
 				    d->clock_offset, d->name);
@@ -194,14 +199,18 @@ struct check_model *check_model_from_verify(TALLOC_CTX *mem_ctx,
 		const struct sc_dc_report *rep = &res->dcs[i];
 		const struct sc_ldap_result *l = rep->ldap;
 		struct check_dc *d = &m->dcs[i];
-		struct sc_verdict v = sc_verdict_compute(rep, res->secrets,
-							 res->keytab);
+		/* the DC's own verdict, replication lag included */
+		const struct sc_verdict_dc *v = &rep->verdict;
 
 		d->name = talloc_strdup(m, rep->dc.name);
 		d->address = talloc_strdup(m, rep->dc.address);
-		d->health = v.health;
-		d->diag = v.diag;
-		repairs[i] = v.repair;
+		d->health = v->health;
+		d->diag = v->diag;
+		repairs[i] = v->repair;
+		if (rep->repl_lag && rep->repl_ahead_dc != NULL) {
+			d->lag_dc = talloc_strdup(m, rep->repl_ahead_dc);
+			d->lag_kvno = rep->repl_ahead_kvno;
+		}
 		for (int p = 0; p < SC_PATH_COUNT; p++) {
 			struct check_path *cp = &d->paths[d->npaths];
 
@@ -209,6 +218,10 @@ struct check_model *check_model_from_verify(TALLOC_CTX *mem_ctx,
 				continue;
 			cp->path = (enum sc_path)p;
 			cp->health = rep->paths[p].health;
+			cp->has_ntstatus = rep->paths[p].has_ntstatus;
+			cp->ntstatus = rep->paths[p].ntstatus;
+			cp->has_krb5 = rep->paths[p].has_krb5;
+			cp->krb5_code = rep->paths[p].krb5_code;
 			cp->summary = talloc_asprintf(m, "%s%s",
 				rep->paths[p].summary ?
 				rep->paths[p].summary : "",
@@ -349,6 +362,10 @@ char *check_model_save(TALLOC_CTX *mem_ctx, const struct check_model *m)
 		if (s != NULL && d->have_kvno)
 			s = talloc_asprintf_append(s, "dc_kvno %" PRIu32 "\n",
 						   d->kvno);
+		if (s != NULL && d->lag_dc != NULL)
+			s = talloc_asprintf_append(s, "dc_lag %" PRIu32 " %s\n",
+						   d->lag_kvno,
+						   esc(tmp_ctx, d->lag_dc));
 		for (size_t p = 0; s != NULL && p < d->npaths; p++)
 			s = talloc_asprintf_append(s, "path %s %s %s\n",
 				sc_path_name(d->paths[p].path),
@@ -429,7 +446,7 @@ static bool load_line(struct check_model *m, char *key, char *val,
 		      bool *seen_end)
 {
 	struct check_dc *d = m->ndc > 0 ? &m->dcs[m->ndc - 1] : NULL;
-	int64_t n;
+	int64_t n = 0;
 
 	if (strcmp(key, "end") == 0) {
 		*seen_end = true;
@@ -494,6 +511,14 @@ static bool load_line(struct check_model *m, char *key, char *val,
 		d->have_kvno = int64_of(val, &n) && n >= 0;
 		d->kvno = (uint32_t)n;
 		return d->have_kvno;
+	}
+	if (strcmp(key, "dc_lag") == 0) {
+		char *name = cut(val);
+
+		if (name == NULL || !int64_of(val, &n) || n < 0)
+			return false;
+		d->lag_kvno = (uint32_t)n;
+		return (d->lag_dc = unesc(m, name)) != NULL;
 	}
 	if (strcmp(key, "path") == 0) {
 		struct check_path *p = &d->paths[d->npaths];

@@ -28,6 +28,11 @@ struct check_path {
 	enum sc_path path;
 	enum sc_health health;
 	char *summary;			/* one line, codes by name */
+	/* the DC's answer (live checks only; not in the status file) */
+	bool has_ntstatus;
+	uint32_t ntstatus;
+	bool has_krb5;
+	int32_t krb5_code;
 };
 
 struct check_dc {
@@ -41,6 +46,8 @@ struct check_dc {
 	int64_t clock_offset;		/* DC minus host, seconds */
 	bool have_kvno;
 	uint32_t kvno;			/* msDS-KeyVersionNumber there */
+	char *lag_dc;			/* replication lag: the DC ahead */
+	uint32_t lag_kvno;		/* and the kvno it has */
 };
 
 struct check_model {
@@ -91,6 +98,15 @@ enum check_state check_evaluate(TALLOC_CTX *mem_ctx,
 				char **reasons_out);
 
 const char *check_state_name(enum check_state state);
+
+/*
+ * Log one message (journal, else syslog) for each DC whose state differs
+ * from the last run's, kept in STATE_DIR/last-state.  read_file reads a
+ * small file (NULL when absent).
+ */
+void check_log_changes(TALLOC_CTX *mem_ctx, const struct check_model *m,
+		       const char *state_dir,
+		       char *(*read_file)(TALLOC_CTX *, const char *));
 
 /* Renderers: return the final state (the exit code). */
 enum check_state check_render_nagios(FILE *out, const struct check_model *m,

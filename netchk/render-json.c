@@ -134,6 +134,26 @@ static void render_dc(FILE *out, const struct sc_dc_report *rep)
 	fputc('{', out);
 	jkey(out, "name"); jstr(out, rep->dc.name); fputc(',', out);
 	jkey(out, "address"); jstr(out, rep->dc.address); fputc(',', out);
+	/* this DC's own verdict (several with --all-dcs) */
+	jkey(out, "verdict");
+	fputc('{', out);
+	jkey(out, "status"); jstr(out, sc_health_name(rep->verdict.health));
+	fputc(',', out);
+	jkey(out, "diagnosis"); jstr(out, sc_diag_name(rep->verdict.diag));
+	fputc(',', out);
+	jkey(out, "repair"); jstr(out, sc_repair_name(rep->verdict.repair));
+	fputs("},", out);
+	jkey(out, "replication_lag");
+	if (rep->repl_lag) {
+		fprintf(out, "{\"ahead_kvno\":%" PRIu32 ",",
+			rep->repl_ahead_kvno);
+		jkey(out, "ahead_dc"); jstr(out, rep->repl_ahead_dc);
+		fputc('}', out);
+	} else {
+		fputs("null", out);
+	}
+	fprintf(out, ",\"memory_dropped\":%s,",
+		rep->memory_dropped ? "true" : "false");
 	jkey(out, "paths");
 	fputc('{', out);
 	for (int p = 0; p < SC_PATH_COUNT; p++) {
@@ -251,4 +271,87 @@ void netchk_render_verify_json(FILE *out, const struct sc_verify_result *res)
 	fputc(',', out);
 	jkey(out, "repair_text"); jstr(out, sc_repair_text(v->repair));
 	fprintf(out, "},\"seconds\":%.3f}\n", res->seconds);
+}
+
+/* A verdict in brief: before and after a reset. */
+static void render_verdict_brief(FILE *out, const struct sc_verify_result *r)
+{
+	if (r == NULL) {
+		fputs("null", out);
+		return;
+	}
+	fputc('{', out);
+	jkey(out, "status"); jstr(out, sc_health_name(r->verdict.health));
+	fputc(',', out);
+	jkey(out, "diagnosis"); jstr(out, sc_diag_name(r->verdict.diag));
+	fputc(',', out);
+	jkey(out, "dc"); jstr(out, r->verdict.dc);
+	fputc('}', out);
+}
+
+void netchk_render_reset_json(FILE *out, const struct sc_reset_result *r,
+			      bool dry_run, const char *const *restarted)
+{
+	const struct sc_verify_result *b = r->before;
+	const struct sc_plan *p = r->plan;
+
+	fprintf(out, "{\"schema\":%d,\"command\":\"reset\",",
+		NETCHK_JSON_SCHEMA);
+	jkey(out, "version"); jstr(out, sc_version()); fputc(',', out);
+	jkey(out, "account"); jstr(out, b->account); fputc(',', out);
+	jkey(out, "workgroup"); jstr(out, b->config->workgroup);
+	fputc(',', out);
+	jkey(out, "realm"); jstr(out, b->config->realm);
+	fprintf(out, ",\"dry_run\":%s,\"before\":", dry_run ? "true" : "false");
+	render_verdict_brief(out, b);
+	fprintf(out, ",\"journal\":{\"found\":%s,\"finished\":%s},\"plan\":",
+		r->journal_found ? "true" : "false",
+		r->journal_finished ? "true" : "false");
+	if (p == NULL) {
+		fputs("null", out);
+	} else {
+		fputc('{', out);
+		jkey(out, "action"); jstr(out, sc_plan_action_name(p->action));
+		fputc(',', out);
+		jkey(out, "credential"); jstr(out, sc_plan_cred_name(p->cred));
+		fputc(',', out);
+		jkey(out, "reason"); jstr(out, p->reason); fputc(',', out);
+		jkey(out, "dc"); jstr(out, p->dc); fputc(',', out);
+		jkey(out, "secrets"); jstr(out, b->config->secrets_path);
+		fputc(',', out);
+		jkey(out, "keytab"); jstr(out, b->config->keytab_name);
+		fputs(",\"steps\":[", out);
+		for (size_t i = 0; i < p->step_count; i++) {
+			if (i)
+				fputc(',', out);
+			jstr(out, sc_step_name(p->steps[i]));
+		}
+		fputs("]}", out);
+	}
+	fprintf(out, ",\"result\":{\"enabled\":%s,\"changed_dc\":%s,"
+		"\"changed_secrets\":%s,\"changed_keytab\":%s,\"kvno\":",
+		r->enabled ? "true" : "false",
+		r->changed_dc ? "true" : "false",
+		r->changed_secrets ? "true" : "false",
+		r->changed_keytab ? "true" : "false");
+	if (r->changed_keytab)
+		fprintf(out, "%" PRIu32, r->new_kvno);
+	else
+		fputs("null", out);
+	fputc(',', out);
+	jkey(out, "change_dc"); jstr(out, r->change_dc);
+	fprintf(out, ",\"change_dc_is_pdc\":%s,",
+		r->change_dc_is_pdc ? "true" : "false");
+	jkey(out, "problem"); jstr(out, r->detail);
+	fputs(",\"restarted\":[", out);
+	for (size_t i = 0; restarted != NULL && restarted[i] != NULL; i++) {
+		if (i)
+			fputc(',', out);
+		jstr(out, restarted[i]);
+	}
+	fputs("]},\"after\":", out);
+	render_verdict_brief(out, r->after);
+	fputc(',', out);
+	jkey(out, "status"); jstr(out, sc_health_name(r->health));
+	fprintf(out, ",\"exit_code\":%d}\n", netchk_exit_of(r->health));
 }

@@ -22,6 +22,7 @@
 
 #define DEFAULT_STATUS_FILE	"/var/cache/netchk/check-status"
 #define DEFAULT_MAX_AGE		1800	/* s: two timer periods */
+#define DEFAULT_STATE_DIR	"/var/lib/netchk"
 #define STATUS_MAX_SIZE		(256 * 1024)
 
 static struct {
@@ -38,6 +39,7 @@ static struct {
 	char *cached;
 	char *status_file;
 	char *state_dir;
+	int all_dcs;
 	int verbose;
 	int help;
 	int version;
@@ -54,6 +56,9 @@ const struct poptOption netchk_check_options[] = {
 	  "check against this DC only (default: DNS SRV discovery)", "DC" },
 	{ "timeout", 't', POPT_ARG_INT, &o.timeout, 0,
 	  "seconds per network exchange (default 5)", "SECONDS" },
+	{ "all-dcs", 0, POPT_ARG_NONE, &o.all_dcs, 0,
+	  "check every DC in DNS at once, one verdict each, replication "
+	  "lag included (the host's own DC choice is not changed)", NULL },
 	{ "warning", 'w', POPT_ARG_STRING, &o.warning, 0,
 	  "password age range, WARNING outside it (default 0:twice the "
 	  "machine password timeout)", "[@]START:END" },
@@ -352,10 +357,16 @@ int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 	    !range_opt("--clock-critical", o.clock_critical, false,
 		       &th.clock_crit))
 		goto done;
+	if (o.all_dcs && o.server != NULL) {
+		ret = usage_error("--all-dcs checks every DC; it takes no "
+				  "--server");
+		goto done;
+	}
 	if (cached && (host != NULL || o.server != NULL ||
-		       o.textfile != NULL)) {
+		       o.textfile != NULL || o.all_dcs)) {
 		ret = usage_error("--cached reports the timer's last run; it "
-				  "takes no HOST, --server or --textfile");
+				  "takes no HOST, --server, --all-dcs or "
+				  "--textfile");
 		goto done;
 	}
 	if (cached) {
@@ -370,6 +381,7 @@ int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 	vo.host = host;
 	vo.state_dir = o.state_dir;
 	vo.timeout = o.timeout;
+	vo.all_dcs = o.all_dcs;
 	if (o.verbose >= 3)
 		vo.message = progress;
 	now = time(NULL);
@@ -383,6 +395,10 @@ int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 		ret = usage_error("out of memory");
 		goto done;
 	}
+	/* one journal / syslog message per DC whose state changed */
+	if (rc == SC_OK)
+		check_log_changes(mem, m, o.state_dir ? o.state_dir :
+				  DEFAULT_STATE_DIR, read_small);
 
 	/* the last OK run, carried over from the previous status */
 	if (o.status_file != NULL) {

@@ -26,6 +26,8 @@ static struct {
 	int timeout;
 	int dry_run;
 	int force;
+	int enable;
+	int json;
 	int no_restart;
 	int quiet;
 } o;
@@ -43,6 +45,8 @@ const struct poptOption netchk_reset_options[] = {
 	  "print the plan, change nothing", NULL },
 	{ "force", 'f', POPT_ARG_NONE, &o.force, 0,
 	  "rotate the password even when the trust is healthy", NULL },
+	{ "enable", 0, POPT_ARG_NONE, &o.enable, 0,
+	  "re-enable a disabled account (needs -U)", NULL },
 	{ "user", 'U', POPT_ARG_STRING, &o.user, 0,
 	  "administrator to set the password with (password prompted)",
 	  "USER" },
@@ -57,6 +61,8 @@ const struct poptOption netchk_reset_options[] = {
 	{ "state-dir", 0, POPT_ARG_STRING, &o.state_dir, 0,
 	  "lockout memory, journal and lock (default /var/lib/netchk)",
 	  "DIR" },
+	{ "json", 'j', POPT_ARG_NONE, &o.json, 0,
+	  "print one JSON object (\"schema\": 1) instead of text", NULL },
 	{ "quiet", 'q', POPT_ARG_NONE, &o.quiet, 0,
 	  "do not narrate the steps on stderr", NULL },
 	POPT_AUTOHELP
@@ -128,8 +134,12 @@ static struct sc_secret *admin_password(TALLOC_CTX *mem_ctx)
 	return s;
 }
 
-/* Restart one service if it runs: systemd, or the user's command. */
-static void restart(const char *service)
+/*
+ * Restart one service if it runs: systemd, or the user's command.  True
+ * when a restart was attempted.  With --json the command's output goes
+ * to stderr, so that stdout stays one JSON document.
+ */
+static bool restart(const char *service)
 {
 	char *cmd = NULL;
 	int st;
@@ -140,6 +150,8 @@ static void restart(const char *service)
 		pid_t pid = fork();
 
 		if (pid == 0) {
+			if (o.json)
+				dup2(2, 1);
 			execv(argv[0], (char *const *)argv);
 			_exit(127);
 		}
@@ -148,21 +160,22 @@ static void restart(const char *service)
 			waitpid(pid, &st, 0);
 		fprintf(stderr, " * Restarting %s ... %s\n", service,
 			st == 0 ? "done" : "FAILED");
-		return;
+		return true;
 	}
 	if (asprintf(&cmd, "systemctl is-active --quiet %s 2>/dev/null",
 		     service) < 0)
-		return;
+		return false;
 	st = system(cmd);
 	free(cmd);
 	if (st != 0)
-		return;		/* not running (or no systemd): leave it */
+		return false;	/* not running (or no systemd): leave it */
 	if (asprintf(&cmd, "systemctl restart %s", service) < 0)
-		return;
+		return false;
 	st = system(cmd);
 	free(cmd);
 	fprintf(stderr, " * Restarting %s ... %s\n", service,
 		st == 0 ? "done" : "FAILED");
+	return true;
 }
 
 static void render(FILE *out, const struct sc_reset_result *r)
@@ -187,7 +200,10 @@ static void render(FILE *out, const struct sc_reset_result *r)
 				b->config->secrets_path,
 				b->config->keytab_name);
 	}
-	if (r->changed_dc || r->changed_secrets || r->changed_keytab)
+	if (r->enabled)
+		fprintf(out, "Changed: account enabled on %s\n",
+			r->change_dc ? r->change_dc : "-");
+	else if (r->changed_dc || r->changed_secrets || r->changed_keytab)
 		fprintf(out, "Changed: %s%s%s(kvno %u)\n",
 			r->changed_dc ? "DC password, " : "",
 			r->changed_secrets ? "secrets.tdb, " : "",
@@ -210,6 +226,8 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 	struct sc_error *err = NULL;
 	TALLOC_CTX *mem = NULL;
 	const char *host = NULL;
+	const char *restarted[3] = { NULL, NULL, NULL };
+	size_t n_restarted = 0;
 	poptContext pc;
 	enum sc_rc rc;
 	int ret = NETCHK_EXIT_UNKNOWN, c;
@@ -235,6 +253,11 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 			     o.timeout);
 		goto done;
 	}
+	if (o.enable && o.user == NULL) {
+		netchk_error("--enable needs -U USER (an administrator "
+			     "re-enables the account)");
+		goto done;
+	}
 	if (o.password_file != NULL && o.user == NULL) {
 		netchk_error("--password-file needs -U USER");
 		goto done;
@@ -254,6 +277,7 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 		opts.verify.message = progress;
 	opts.dry_run = o.dry_run;
 	opts.force = o.force;
+	opts.enable = o.enable;
 	if (o.user != NULL && !o.dry_run) {
 		opts.admin_user = o.user;
 		opts.admin_password = admin_password(mem);
@@ -271,14 +295,18 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 			     err->message : sc_rc_name(rc));
 		goto done;
 	}
-	render(stdout, res);
-	fflush(stdout);
-	if (!o.dry_run && !o.no_restart) {
-		if (res->changed_secrets)
-			restart("winbind");
-		if (res->changed_keytab)
-			restart("sssd");
+	if (!o.json) {
+		render(stdout, res);
+		fflush(stdout);
 	}
+	if (!o.dry_run && !o.no_restart) {
+		if (res->changed_secrets && restart("winbind"))
+			restarted[n_restarted++] = "winbind";
+		if (res->changed_keytab && restart("sssd"))
+			restarted[n_restarted++] = "sssd";
+	}
+	if (o.json)
+		netchk_render_reset_json(stdout, res, o.dry_run, restarted);
 	ret = netchk_exit_of(res->health);
 done:
 	poptFreeContext(pc);

@@ -16,6 +16,7 @@ static struct {
 	int timeout;
 	int json;
 	int recheck;
+	int all_dcs;
 	int quiet;
 } o;
 
@@ -35,6 +36,9 @@ const struct poptOption netchk_verify_options[] = {
 	  "print one JSON object instead of text", NULL },
 	{ "recheck", 0, POPT_ARG_NONE, &o.recheck, 0,
 	  "present secrets that a DC rejected on an earlier run again",
+	  NULL },
+	{ "all-dcs", 0, POPT_ARG_NONE, &o.all_dcs, 0,
+	  "verify against every DC in DNS at once, one verdict each",
 	  NULL },
 	{ "state-dir", 0, POPT_ARG_STRING, &o.state_dir, 0,
 	  "where rejected-secret fingerprints are kept "
@@ -121,6 +125,7 @@ int netchk_verify(const struct netchk_verb *verb, int argc, const char **argv)
 	opts.state_dir = o.state_dir;
 	opts.timeout = o.timeout;
 	opts.recheck = o.recheck;
+	opts.all_dcs = o.all_dcs;
 	if (!o.quiet && !o.json)
 		opts.message = progress;
 

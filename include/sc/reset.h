@@ -28,6 +28,7 @@ enum sc_plan_action {
 	SC_PLAN_CHANGE_OWN,		/* change with the secret the DC takes */
 	SC_PLAN_CHANGE_ADMIN,		/* set with administrator credentials */
 	SC_PLAN_REFUSE,			/* repair nothing: see reason */
+	SC_PLAN_ENABLE,			/* enable the disabled account */
 };
 
 enum sc_step {
@@ -39,6 +40,7 @@ enum sc_step {
 	SC_STEP_WRITE_KEYTAB,		/* new kvno keys, previous kvno kept */
 	SC_STEP_CLEAR_JOURNAL,
 	SC_STEP_VERIFY_AFTER,		/* sc_verify() again */
+	SC_STEP_ENABLE,			/* clear ACCOUNTDISABLE (LDAP) */
 	SC_STEP_COUNT
 };
 
@@ -64,6 +66,7 @@ struct sc_plan {
 struct sc_plan_opts {
 	bool force;			/* rotate even when healthy */
 	bool have_admin;		/* administrator credentials given */
+	bool enable;			/* --enable: enable if disabled */
 	time_t now;
 };
 
@@ -77,12 +80,14 @@ enum sc_rc sc_plan_make(TALLOC_CTX *mem_ctx,
 			struct sc_plan **plan_out, struct sc_error **err_out);
 
 const char *sc_plan_action_name(enum sc_plan_action action);
+const char *sc_plan_cred_name(enum sc_plan_cred cred);
 const char *sc_step_name(enum sc_step step);
 
 struct sc_reset_opts {
 	struct sc_verify_opts verify;	/* also: message callback, state dir */
 	bool dry_run;
 	bool force;
+	bool enable;			/* enable a disabled account */
 	const char *admin_user;		/* NULL: no administrator */
 	const struct sc_secret *admin_password;
 	const char *net_binary;		/* NULL: "net" from PATH */
@@ -96,7 +101,10 @@ struct sc_reset_result {
 	bool changed_dc;
 	bool changed_secrets;		/* secrets.tdb written */
 	bool changed_keytab;		/* keytab written */
+	bool enabled;			/* the account was re-enabled */
 	uint32_t new_kvno;
+	const char *change_dc;		/* DC changed on, or NULL */
+	bool change_dc_is_pdc;		/* ... as the PDC emulator */
 	const char *detail;		/* one line on failure, else NULL */
 	struct sc_verify_result *after;	/* NULL when nothing changed */
 	enum sc_health health;		/* the run's outcome */

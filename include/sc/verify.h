@@ -39,6 +39,8 @@ enum sc_diag {
 	SC_DIAG_DC_UNREACHABLE,
 	SC_DIAG_NO_SECRET,		/* no machine password stored */
 	SC_DIAG_DC_NOT_FOUND,		/* no DC found in DNS */
+	SC_DIAG_REPL_LAG,		/* this DC has an older copy of the
+					 * account than another DC (--all-dcs) */
 	SC_DIAG_COUNT
 };
 
@@ -52,6 +54,7 @@ enum sc_repair {
 	SC_REPAIR_FIX_TIME,
 	SC_REPAIR_FIX_NETWORK,
 	SC_REPAIR_FIX_DNS,
+	SC_REPAIR_WAIT_REPLICATION,	/* the DC will catch up by itself */
 	SC_REPAIR_COUNT
 };
 
@@ -73,6 +76,16 @@ struct sc_dc_report {
 	struct sc_ldap_result *ldap;	/* NULL if the path was not run */
 	struct sc_path_state paths[SC_PATH_COUNT];
 	bool path_run[SC_PATH_COUNT];
+	struct sc_verdict_dc {		/* this DC's own verdict */
+		enum sc_health health;
+		enum sc_diag diag;
+		enum sc_repair repair;
+	} verdict;
+	bool repl_lag;			/* behind repl_ahead_dc (--all-dcs) */
+	uint32_t repl_ahead_kvno;	/* the kvno that DC has */
+	const char *repl_ahead_dc;
+	bool memory_dropped;		/* remembered rejections forgotten:
+					 * this DC's account changed */
 };
 
 struct sc_verdict {
@@ -94,6 +107,8 @@ struct sc_verify_opts {
 	unsigned paths;			/* bit mask of 1 << enum sc_path */
 	int timeout;			/* seconds per exchange */
 	bool recheck;			/* ignore remembered rejections */
+	bool all_dcs;			/* probe every DC concurrently, one
+					 * verdict each (needs no --server) */
 	sc_message_fn message;
 	void *message_data;
 };

@@ -2,7 +2,8 @@
 # tests/lab/lab.sh - throw-away Samba AD lab for netchk.
 #
 # One Samba 4 AD DC (dc1.netchk.test, 127.0.0.10) and one joined member
-# (MEMBER1, 127.0.0.20) inside the network namespace $NETCHK_NETNS.  Every
+# (MEMBER1, 127.0.0.20) inside the network namespace $NETCHK_NETNS; with
+# `up --dc2` also a second DC (dc2.netchk.test, 127.0.0.11).  Every
 # command runs in a private mount overlay that bind-mounts the lab's own
 # hosts, resolv.conf, smb.conf and /run/samba, so the host's /etc and
 # /run/samba are never written.  All state lives under $NETCHK_LAB.
@@ -36,7 +37,9 @@ export LAB_DNS_DOMAIN=netchk.test
 export LAB_DC_NAME=dc1
 export LAB_DC_FQDN=dc1.netchk.test
 export LAB_DC_IP=127.0.0.10
-export LAB_DC2_IP=127.0.0.11          # reserved for a second DC
+export LAB_DC2_NAME=dc2               # the optional second DC (up --dc2)
+export LAB_DC2_FQDN=dc2.netchk.test
+export LAB_DC2_IP=127.0.0.11
 export LAB_MEMBER_NAME=MEMBER1
 export LAB_MEMBER_FQDN=member1.netchk.test
 export LAB_MEMBER_IP=127.0.0.20
@@ -51,6 +54,12 @@ export LAB_DC_KRB5_CONF="$LAB_DC_DIR/krb5.conf"
 export LAB_DC_SAM="$LAB_DC_DIR/private/sam.ldb"
 export LAB_DC_CCACHE="FILE:$LAB_DC_DIR/run/krb5cc"
 
+export LAB_DC2_DIR="$LAB_DIR/dc2"
+export LAB_DC2_SMB_CONF="$LAB_DC2_DIR/etc/smb.conf"
+export LAB_DC2_KRB5_CONF="$LAB_DC2_DIR/krb5.conf"
+export LAB_DC2_SAM="$LAB_DC2_DIR/private/sam.ldb"
+export LAB_DC2_CCACHE="FILE:$LAB_DC2_DIR/run/krb5cc"
+
 export LAB_MEMBER_DIR="$LAB_DIR/member"
 export LAB_MEMBER_SMB_CONF="$LAB_MEMBER_DIR/etc/smb.conf"
 export LAB_MEMBER_KRB5_CONF="$LAB_MEMBER_DIR/etc/krb5.conf"
@@ -61,9 +70,18 @@ export LAB_MEMBER_CCACHE="FILE:$LAB_MEMBER_DIR/run/krb5cc"
 LAB_GOLDEN_DIR="$LAB_DIR/golden"
 LAB_LOG_DIR="$LAB_DIR/log"                 # logs of the lab's own steps
 LAB_GOLDEN_STAMP=".netchk-lab-golden-v1"
+LAB_GOLDEN2_DIR="$LAB_DIR/golden-dc2"      # dc1 + dc2 after the join
+LAB_DC2_MARK="$LAB_DIR/.with-dc2"          # present while the lab has dc2
+# The domain's naming contexts (replicated to dc2 after its join).
+LAB_DOMAIN_NC="DC=netchk,DC=test"
+LAB_ALL_NCS=("$LAB_DOMAIN_NC" "CN=Configuration,$LAB_DOMAIN_NC"
+             "CN=Schema,CN=Configuration,$LAB_DOMAIN_NC"
+             "DC=DomainDnsZones,$LAB_DOMAIN_NC" "DC=ForestDnsZones,$LAB_DOMAIN_NC")
 LAB_SAMBA_MODEL="${NETCHK_LAB_SAMBA_MODEL:-single}"
 LAB_READY_TIMEOUT="${NETCHK_LAB_READY_TIMEOUT:-60}"
 LAB_PYTHON=/usr/bin/python3                # Debian's, has samba + dnspython
+LAB_WITH_DC2=""                            # non-empty: files list dc2 too
+if [[ -e $LAB_DC2_MARK ]]; then LAB_WITH_DC2=1; fi
 
 # Attributes dc-account refuses to print (password material, wildcards).
 LAB_SECRET_ATTR_RE='^([*+]|unicodepwd|dbcspwd|ntpwdhistory|lmpwdhistory|supplementalcredentials|priorvalue|currentvalue|trustauth.*|initialauth.*|msds-managedpassword.*|.*secret.*)$'
@@ -157,6 +175,16 @@ overlay_args() {
                 OV_BINDS+=("$LAB_DC_DIR/log" /var/log/samba)
             OV_ENV=("KRB5_CONFIG=$LAB_DC_KRB5_CONF" "KRB5CCNAME=$LAB_DC_CCACHE")
             ;;
+        dc2)
+            OV_BINDS=("$LAB_DC2_DIR/hosts" /etc/hosts
+                      "$LAB_DC2_DIR/resolv.conf" /etc/resolv.conf
+                      "$LAB_DC2_DIR/run" /run/samba)
+            [[ -f $LAB_DC2_SMB_CONF ]] && OV_BINDS+=("$LAB_DC2_SMB_CONF" /etc/samba/smb.conf)
+            [[ -f /etc/krb5.conf ]] && OV_BINDS+=("$LAB_DC2_KRB5_CONF" /etc/krb5.conf)
+            [[ -d /var/log/samba && -d $LAB_DC2_DIR/log ]] &&
+                OV_BINDS+=("$LAB_DC2_DIR/log" /var/log/samba)
+            OV_ENV=("KRB5_CONFIG=$LAB_DC2_KRB5_CONF" "KRB5CCNAME=$LAB_DC2_CCACHE")
+            ;;
         member)
             OV_BINDS=("$LAB_MEMBER_DIR/etc/hosts" /etc/hosts
                       "$LAB_MEMBER_DIR/etc/resolv.conf" /etc/resolv.conf
@@ -169,7 +197,7 @@ overlay_args() {
                     "KRB5_KTNAME=FILE:$LAB_MEMBER_KEYTAB"
                     "KRB5CCNAME=$LAB_MEMBER_CCACHE")
             ;;
-        *) die "unknown host '$1' (dc|member)" ;;
+        *) die "unknown host '$1' (dc|dc2|member)" ;;
     esac
 }
 
@@ -287,12 +315,15 @@ netns_delete() {
 }
 
 # tcp_open PORT... : all ports accept a connection on the DC address.
-tcp_open() {
+tcp_open() { tcp_open_at "$LAB_DC_IP" "$@"; }
+
+# tcp_open_at IP PORT... : all ports accept a connection on IP.
+tcp_open_at() {
     # shellcheck disable=SC2016
     ip netns exec "$LAB_NETNS" bash -c '
         ip=$1; shift
         for p in "$@"; do (exec 3<>"/dev/tcp/$ip/$p") 2>/dev/null || exit 1; done' \
-        tcp-check "$LAB_DC_IP" "$@" 9>&-
+        tcp-check "$@" 9>&-
 }
 
 # tcp_closed PORT... : no port accepts a connection.
@@ -306,19 +337,22 @@ tcp_closed() {
 # ---------------------------------------------------------------------------
 # Lab files
 # ---------------------------------------------------------------------------
+# Files list dc2 only while the lab has it (LAB_WITH_DC2).
 write_hosts() {
-    cat >"$1" <<EOF
-127.0.0.1 localhost
-$LAB_DC_IP $LAB_DC_FQDN $LAB_DC_NAME
-$LAB_MEMBER_IP $LAB_MEMBER_FQDN ${LAB_MEMBER_NAME,,}
-EOF
+    {
+        echo "127.0.0.1 localhost"
+        echo "$LAB_DC_IP $LAB_DC_FQDN $LAB_DC_NAME"
+        [[ -z $LAB_WITH_DC2 ]] || echo "$LAB_DC2_IP $LAB_DC2_FQDN $LAB_DC2_NAME"
+        echo "$LAB_MEMBER_IP $LAB_MEMBER_FQDN ${LAB_MEMBER_NAME,,}"
+    } >"$1"
 }
 
 write_resolv_conf() {
-    cat >"$1" <<EOF
-search $LAB_DNS_DOMAIN
-nameserver $LAB_DC_IP
-EOF
+    {
+        echo "search $LAB_DNS_DOMAIN"
+        echo "nameserver $LAB_DC_IP"
+        [[ -z $LAB_WITH_DC2 ]] || printf 'nameserver %s\noptions timeout:1\n' "$LAB_DC2_IP"
+    } >"$1"
 }
 
 # write_krb5_conf FILE [KEYTAB]
@@ -326,8 +360,9 @@ EOF
 # (used by `net ads changetrustpw`) does not fall back to admin_server and
 # fails with "Cannot contact any KDC for requested realm".
 write_krb5_conf() {
-    local file=$1 keytab=${2:-} ktline=""
+    local file=$1 keytab=${2:-} ktline="" kdc2=""
     [[ -n $keytab ]] && ktline="	default_keytab_name = FILE:$keytab"
+    [[ -z $LAB_WITH_DC2 ]] || kdc2=$'\n\t\tkdc = '$LAB_DC2_IP
     cat >"$file" <<EOF
 [libdefaults]
 	default_realm = $LAB_REALM
@@ -339,7 +374,7 @@ $ktline
 
 [realms]
 	$LAB_REALM = {
-		kdc = $LAB_DC_IP
+		kdc = $LAB_DC_IP$kdc2
 		admin_server = $LAB_DC_IP
 		kpasswd_server = $LAB_DC_IP
 	}
@@ -357,13 +392,14 @@ write_dc_host_files() {
     write_krb5_conf "$LAB_DC_KRB5_CONF"
 }
 
-# Lines added to [global] of the provisioned smb.conf.
+# Lines added to [global] of the provisioned smb.conf [DC dir].
 dc_global_extra() {
+    local d=${1:-$LAB_DC_DIR}
     cat <<EOF
-	pid directory = $LAB_DC_DIR/run
-	ncalrpc dir = $LAB_DC_DIR/run/ncalrpc
-	winbindd socket directory = $LAB_DC_DIR/run/winbindd
-	ntp signd socket directory = $LAB_DC_DIR/run/ntp_signd
+	pid directory = $d/run
+	ncalrpc dir = $d/run/ncalrpc
+	winbindd socket directory = $d/run/winbindd
+	ntp signd socket directory = $d/run/ntp_signd
 	disable netbios = yes
 	log level = 1 auth_audit:3
 EOF
@@ -602,7 +638,7 @@ dc_ensure_dns() {
 golden_create() {
     local t0
     t0=$(now_us)
-    rm -rf "$LAB_GOLDEN_DIR"
+    rm -rf "$LAB_GOLDEN_DIR" "$LAB_GOLDEN2_DIR"   # dc2's copy joined this domain
     dc_provision
     log "provisioned in $(elapsed_since "$t0") s; first DC start (generates TLS keys)"
     dc_start
@@ -633,6 +669,205 @@ golden_restore() {
     write_dc_host_files     # hosts/resolv.conf/krb5.conf follow this script
 }
 
+
+# ---------------------------------------------------------------------------
+# The optional second DC (dc2.netchk.test, 127.0.0.11): lab.sh up --dc2
+# ---------------------------------------------------------------------------
+# FIELD-NOTES section 10: joined with `samba-tool domain join ... DC`
+# through dc1; a loopback DC registers no DNS records by itself, so
+# samba_dnsupdate adds them once; then kcc and replication both ways.  The
+# joined pair is kept in $LAB_GOLDEN2_DIR so a later `up --dc2` is fast.
+dc2_pid() { pidfile_pid "$LAB_DC2_DIR/run/samba.pid"; }
+
+dc2_require() {
+    [[ -f $LAB_DC2_SMB_CONF ]] || die "the lab has no dc2 (run: lab.sh up --dc2)"
+}
+
+write_dc2_host_files() {
+    mkdir -p "$LAB_DC2_DIR/run" "$LAB_DC2_DIR/log" "$LAB_DC2_DIR/cache"
+    write_hosts "$LAB_DC2_DIR/hosts"
+    # dc1 first: dc2 joins through it
+    cat >"$LAB_DC2_DIR/resolv.conf" <<EOF
+search $LAB_DNS_DOMAIN
+nameserver $LAB_DC_IP
+nameserver $LAB_DC2_IP
+options timeout:1
+EOF
+    write_krb5_conf "$LAB_DC2_KRB5_CONF"
+}
+
+# samba-tool as administrator on HOST (dc|dc2), output to the lab log.
+admin_tool() {
+    local host=$1; shift
+    local conf=$LAB_DC_SMB_CONF
+    [[ $host == dc2 ]] && conf=$LAB_DC2_SMB_CONF
+    run_in "$host" samba-tool "$@" -s "$conf" \
+        -U "$LAB_ADMIN_USER%$LAB_ADMIN_PASS" </dev/null >>"$LAB_LOG_DIR/dc2.log" 2>&1 || {
+        show_log_tail "$LAB_LOG_DIR/dc2.log" 10
+        die "samba-tool $* (on $host) failed"
+    }
+}
+
+dc2_join() {
+    local jlog=$LAB_LOG_DIR/dc2-join.log
+    rm -rf "$LAB_DC2_DIR"
+    write_dc2_host_files
+    : >"$LAB_DIR/empty.conf"
+    log "joining dc2 to $LAB_REALM (one-off)"
+    if ! run_in dc2 samba-tool domain join "$LAB_DNS_DOMAIN" DC \
+            --configfile="$LAB_DIR/empty.conf" --targetdir="$LAB_DC2_DIR" \
+            --server="$LAB_DC_FQDN" -U "$LAB_ADMIN_USER%$LAB_ADMIN_PASS" \
+            --dns-backend=SAMBA_INTERNAL --option="netbios name=${LAB_DC2_NAME^^}" \
+            --option="interfaces=$LAB_DC2_IP" --option="bind interfaces only=yes" \
+            --option="dns forwarder=127.0.0.1" \
+            --option="log file=$LAB_DC2_DIR/log/samba.log" \
+            </dev/null >"$jlog" 2>&1; then
+        show_log_tail "$jlog"
+        die "samba-tool domain join DC failed"
+    fi
+    [[ -f $LAB_DC2_SMB_CONF && -f $LAB_DC2_SAM ]] || die "dc2 join left no smb.conf/sam.ldb"
+    local extra
+    extra=$(dc_global_extra "$LAB_DC2_DIR")
+    awk -v extra="$extra" '{ print } /^\[global\]/ { print extra }' \
+        "$LAB_DC2_SMB_CONF" >"$LAB_DC2_SMB_CONF.new"
+    mv "$LAB_DC2_SMB_CONF.new" "$LAB_DC2_SMB_CONF"
+}
+
+dc2_start() {
+    rm -f "$LAB_DC2_DIR"/run/*.pid
+    mkdir -p "$LAB_DC2_DIR/run" "$LAB_DC2_DIR/log"
+    run_in dc2 samba -s "$LAB_DC2_SMB_CONF" -D -M "$LAB_SAMBA_MODEL" \
+        </dev/null >>"$LAB_LOG_DIR/dc2-start.log" 2>&1 \
+        || { show_log_tail "$LAB_LOG_DIR/dc2-start.log"; die "dc2 samba did not start"; }
+}
+
+dc2_stop() { stop_run_dir "$LAB_DC2_DIR/run" samba.pid; }
+
+# Wait for TCP 445, 88, 389 (LDAP opens last) and an admin SMB session.
+dc2_wait_ready() {
+    local deadline=$(( $(now_us) + LAB_READY_TIMEOUT * 1000000 )) stage=ports
+    while (( $(now_us) < deadline )); do
+        if ! dc2_pid >/dev/null; then
+            sleep 0.2
+            dc2_pid >/dev/null || {
+                show_log_tail "$LAB_DC2_DIR/log/samba.log" 30
+                die "dc2 samba process exited during start-up"
+            }
+        fi
+        if [[ $stage == ports ]] && tcp_open_at "$LAB_DC2_IP" 445 88 389; then stage=smb; fi
+        if [[ $stage == smb ]] && run_in dc2 smbclient -L "//$LAB_DC2_IP" -s "$LAB_DC2_SMB_CONF" \
+                -U "$LAB_ADMIN_USER%$LAB_ADMIN_PASS" </dev/null >/dev/null 2>&1; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    show_log_tail "$LAB_DC2_DIR/log/samba.log" 30
+    die "dc2 not ready after ${LAB_READY_TIMEOUT}s (stage: $stage)"
+}
+
+dc2_wait_tls() {
+    local i f ok
+    for ((i = 0; i < 100; i++)); do
+        ok=1
+        for f in key.pem cert.pem ca.pem; do
+            [[ -s $LAB_DC2_DIR/private/tls/$f ]] || ok=0
+        done
+        (( ok )) && return 0
+        sleep 0.1
+    done
+    die "dc2 generated no TLS keys in $LAB_DC2_DIR/private/tls"
+}
+
+# replicate DEST SRC NC [--sync-forced]
+replicate() {
+    local host=dc
+    [[ $1 == "$LAB_DC2_FQDN" ]] && host=dc2
+    admin_tool "$host" drs replicate "$1" "$2" "$3" ${4:+"$4"}
+}
+
+# dc1 running: join dc2, DNS records, KCC, replication, stop both, snapshot.
+golden2_create() {
+    local t0 nc
+    t0=$(now_us)
+    rm -rf "$LAB_GOLDEN2_DIR" "$LAB_GOLDEN2_DIR.tmp"
+    dc2_join
+    dc2_start
+    dc2_wait_ready
+    dc2_wait_tls
+    log "dc2 joined and ready at $(elapsed_since "$t0") s"
+    run_in dc2 samba_dnsupdate -s "$LAB_DC2_SMB_CONF" --current-ip="$LAB_DC2_IP" \
+        --use-samba-tool --rpc-server-ip="$LAB_DC_IP" \
+        </dev/null >>"$LAB_LOG_DIR/dc2.log" 2>&1 ||
+        { show_log_tail "$LAB_LOG_DIR/dc2.log"; die "samba_dnsupdate for dc2 failed"; }
+    admin_tool dc drs kcc "$LAB_DC_FQDN"
+    admin_tool dc2 drs kcc "$LAB_DC2_FQDN"
+    for nc in "${LAB_ALL_NCS[@]}"; do
+        replicate "$LAB_DC2_FQDN" "$LAB_DC_FQDN" "$nc" --sync-forced
+        replicate "$LAB_DC_FQDN" "$LAB_DC2_FQDN" "$nc" --sync-forced
+    done
+    log "dc2 DNS and replication done at $(elapsed_since "$t0") s"
+    dc2_stop
+    dc_stop
+    mkdir -p "$LAB_GOLDEN2_DIR.tmp"
+    cp -a "$LAB_DC_DIR" "$LAB_GOLDEN2_DIR.tmp/dc"
+    cp -a "$LAB_DC2_DIR" "$LAB_GOLDEN2_DIR.tmp/dc2"
+    find "$LAB_GOLDEN2_DIR.tmp"/dc*/run "$LAB_GOLDEN2_DIR.tmp"/dc*/log -mindepth 1 -delete
+    cp "$LAB_GOLDEN_DIR/$LAB_GOLDEN_STAMP" "$LAB_GOLDEN2_DIR.tmp/$LAB_GOLDEN_STAMP"
+    mv "$LAB_GOLDEN2_DIR.tmp" "$LAB_GOLDEN2_DIR"
+    log "dc2 golden copy taken in $(elapsed_since "$t0") s"
+}
+
+golden2_valid() {
+    golden_valid && [[ -f $LAB_GOLDEN2_DIR/$LAB_GOLDEN_STAMP ]] &&
+        cmp -s "$LAB_GOLDEN2_DIR/$LAB_GOLDEN_STAMP" "$LAB_GOLDEN_DIR/$LAB_GOLDEN_STAMP"
+}
+
+golden2_restore() {
+    rm -rf "$LAB_DC_DIR" "$LAB_DC2_DIR"
+    cp -a "$LAB_GOLDEN2_DIR/dc" "$LAB_DC_DIR"
+    cp -a "$LAB_GOLDEN2_DIR/dc2" "$LAB_DC2_DIR"
+    rm -f "$LAB_DC_DIR/$LAB_GOLDEN_STAMP"
+    write_dc_host_files
+    write_dc2_host_files
+}
+
+# The member's account on dc2 at once (it joined through dc1).
+dc2_pull_member() {
+    replicate "$LAB_DC2_FQDN" "$LAB_DC_FQDN" "$LAB_DOMAIN_NC" --sync-forced
+}
+
+# dc2 stops pulling from dc1; the machine password changes through dc1.
+break_repl_lag() {
+    dc2_require
+    require_healthy_account
+    dc2_pid >/dev/null || die "dc2 is not running"
+    local kv0 kv1 kv2
+    kv0=$(dc_attr msDS-KeyVersionNumber)
+    admin_tool dc2 drs options "$LAB_DC2_FQDN" --dsa-option=+DISABLE_INBOUND_REPL
+    run_in member net ads changetrustpw -s "$LAB_MEMBER_SMB_CONF" -S "$LAB_DC_FQDN" \
+        </dev/null >>"$LAB_LOG_DIR/break.log" 2>&1 || {
+        show_log_tail "$LAB_LOG_DIR/break.log"
+        die "net ads changetrustpw -S $LAB_DC_FQDN failed"
+    }
+    kv1=$(dc_attr msDS-KeyVersionNumber)
+    kv2=$(dc2_attr msDS-KeyVersionNumber)
+    expect "dc1 kvno $kv0 -> $kv0+1 (got $kv1)" test "$kv1" -eq $((kv0 + 1))
+    expect "dc2 kvno still $kv0 (got $kv2)" test "$kv2" -eq "$kv0"
+    echo "break repl-lag: dc1 kvno=$kv1 dc2 kvno=$kv2 keytab kvnos=$(keytab_kvnos)"
+}
+
+# Inbound replication on dc2 back on, and dc1's changes pulled now.
+cmd_repl_sync() {
+    dc2_require
+    local kv1 kv2
+    admin_tool dc2 drs options "$LAB_DC2_FQDN" --dsa-option=-DISABLE_INBOUND_REPL
+    dc2_pull_member
+    kv1=$(dc_attr msDS-KeyVersionNumber)
+    kv2=$(dc2_attr msDS-KeyVersionNumber)
+    expect "dc2 kvno $kv2 = dc1 kvno $kv1 after replication" test "$kv1" == "$kv2"
+    echo "repl-sync: dc1 kvno=$kv1 dc2 kvno=$kv2"
+}
+
 # ---------------------------------------------------------------------------
 # Member
 # ---------------------------------------------------------------------------
@@ -651,6 +886,7 @@ member_join() {
     host_kt_before=$(host_keytab_sig)
     if ! run_in member net ads join -s "$LAB_MEMBER_SMB_CONF" \
             -U "$LAB_ADMIN_USER%$LAB_ADMIN_PASS" --no-dns-updates \
+            ${LAB_WITH_DC2:+-S "$LAB_DC_FQDN"} \
             </dev/null >"$jlog" 2>&1; then
         show_log_tail "$jlog"
         die "net ads join failed"
@@ -712,7 +948,7 @@ dc_account() {
         if [[ ${attr,,} =~ $LAB_SECRET_ATTR_RE ]]; then die "dc-account: '$attr' is a secret or wildcard attribute"; fi
     done
     local out
-    out=$(run_files_in dc ldbsearch -H "$LAB_DC_SAM" \
+    out=$(run_files_in "${LAB_ACCOUNT_HOST:-dc}" ldbsearch -H "$LAB_DC_SAM" \
             "(sAMAccountName=$LAB_MEMBER_ACCOUNT)" "$@" </dev/null 2>&1) ||
         { printf '%s\n' "$out" >&2; die "ldbsearch on $LAB_DC_SAM failed"; }
     grep -q '^dn: ' <<<"$out" || { log "account $LAB_MEMBER_ACCOUNT not found on the DC"; return 2; }
@@ -731,6 +967,15 @@ dc_account() {
         END { flush(); for (i = 1; i <= n; i++) if (w[i] in vals) { printf "%s", vals[w[i]]; delete vals[w[i]] } }
     ' <<<"$out"
 }
+
+# dc2_account ATTR... : dc_account, from dc2's sam.ldb.
+dc2_account() {
+    dc2_require
+    LAB_ACCOUNT_HOST=dc2 LAB_DC_SAM=$LAB_DC2_SAM dc_account "$@"
+}
+
+# dc2_attr ATTR : dc_attr on dc2.
+dc2_attr() { LAB_ACCOUNT_HOST=dc2 LAB_DC_SAM=$LAB_DC2_SAM dc_attr "$@"; }
 
 # dc_attr ATTR : just the value (empty when absent).
 dc_attr() {
@@ -868,15 +1113,17 @@ break_stale_secrets() {
 lab_down() {
     winbind_stop
     stop_run_dir "$LAB_MEMBER_DIR/run"
+    dc2_stop
     dc_stop
     netns_delete
 }
 
 cmd_up() {
-    local with_winbind=0 arg
+    local with_winbind=0 with_dc2=0 arg
     for arg in "$@"; do
         case $arg in
             --winbind) with_winbind=1 ;;
+            --dc2) with_dc2=1 ;;
             *) die "up: unknown option '$arg'" ;;
         esac
     done
@@ -887,6 +1134,8 @@ cmd_up() {
     trap 'log "up failed; logs in $LAB_LOG_DIR, $LAB_DC_DIR/log, $LAB_MEMBER_DIR/log; clean up with: lab.sh down"' EXIT
     lab_down
     rm -rf "$LAB_MEMBER_DIR"       # a failed up must not look joined
+    rm -rf "$LAB_DC2_DIR" "$LAB_DC2_MARK"
+    LAB_WITH_DC2=""
     mkdir -p "$LAB_DIR" "$LAB_LOG_DIR"
     rm -f "$LAB_LOG_DIR"/*.log
     netns_create
@@ -895,14 +1144,37 @@ cmd_up() {
     else
         golden_create
     fi
-    dc_start
-    dc_wait_ready
-    log "DC ready after $(elapsed_since "$t0") s"
+    if (( with_dc2 )); then
+        LAB_WITH_DC2=1
+        if ! golden2_valid; then
+            write_dc_host_files
+            dc_start
+            dc_wait_ready
+            golden2_create
+        fi
+        golden2_restore
+        dc_start
+        dc2_start
+        dc_wait_ready
+        dc2_wait_ready
+        : >"$LAB_DC2_MARK"
+        log "DCs ready after $(elapsed_since "$t0") s"
+    else
+        dc_start
+        dc_wait_ready
+        log "DC ready after $(elapsed_since "$t0") s"
+    fi
     member_setup
     member_join
+    if (( with_dc2 )); then
+        dc2_pull_member
+        local kv1 kv2
+        kv1=$(dc_attr msDS-KeyVersionNumber); kv2=$(dc2_attr msDS-KeyVersionNumber)
+        [[ -n $kv2 && $kv1 == "$kv2" ]] || die "$LAB_MEMBER_ACCOUNT not replicated to dc2 (kvno dc1 $kv1, dc2 ${kv2:-none})"
+    fi
     if (( with_winbind )); then winbind_start; fi
     trap - EXIT
-    echo "lab up in $(elapsed_since "$t0") s (DC $LAB_DC_FQDN $LAB_DC_IP, member $LAB_MEMBER_FQDN $LAB_MEMBER_IP, netns $LAB_NETNS)"
+    echo "lab up in $(elapsed_since "$t0") s (DC $LAB_DC_FQDN $LAB_DC_IP${LAB_WITH_DC2:+, DC $LAB_DC2_FQDN $LAB_DC2_IP}, member $LAB_MEMBER_FQDN $LAB_MEMBER_IP, netns $LAB_NETNS)"
 }
 
 cmd_down() {
@@ -919,6 +1191,9 @@ cmd_status() {
     local rc=0 pid kvnos
     if ns_exists; then echo "netns:    $LAB_NETNS present"; else echo "netns:    $LAB_NETNS absent"; rc=1; fi
     if pid=$(dc_pid); then echo "DC:       running (pid $pid)"; else echo "DC:       not running"; rc=1; fi
+    if [[ -n $LAB_WITH_DC2 ]]; then
+        if pid=$(dc2_pid); then echo "dc2:      running (pid $pid)"; else echo "dc2:      not running"; fi
+    fi
     kvnos=$(keytab_kvnos)
     if [[ -s $LAB_MEMBER_SECRETS && -n $kvnos ]]; then
         echo "member:   joined (secrets.tdb present, keytab kvno $kvnos)"
@@ -935,7 +1210,7 @@ cmd_status() {
 }
 
 cmd_break() {
-    (( $# == 1 )) || die "usage: lab.sh break dc-password|delete|disable|dc-stop|stale-keytab|stale-secrets"
+    (( $# == 1 )) || die "usage: lab.sh break dc-password|delete|disable|dc-stop|stale-keytab|stale-secrets|repl-lag"
     need_root
     take_lock
     case $1 in
@@ -945,6 +1220,7 @@ cmd_break() {
         dc-stop) break_dc_stop ;;
         stale-keytab) break_stale_keytab ;;
         stale-secrets) break_stale_secrets ;;
+        repl-lag) break_repl_lag ;;
         *) die "unknown scenario '$1'" ;;
     esac
 }
@@ -956,26 +1232,36 @@ cmd_member_paths() {
     printf 'SECRETS=%q\n' "$LAB_MEMBER_SECRETS"
     printf 'DC_SMB_CONF=%q\n' "$LAB_DC_SMB_CONF"
     printf 'LAB_NETNS=%q\n' "$LAB_NETNS"
+    printf 'DC2_SMB_CONF=%q\n' "$LAB_DC2_SMB_CONF"
 }
 
 usage() {
     cat <<EOF
 usage: lab.sh COMMAND [ARGS]      (lab dir \$NETCHK_LAB=$LAB_DIR, netns \$NETCHK_NETNS=$LAB_NETNS)
 
-  up [--winbind]        start the lab: netns, DC (golden copy; provisioned on
+  up [--winbind] [--dc2] start the lab: netns, DC (golden copy; provisioned on
                         first use), fresh member join; --winbind also starts
-                        the member winbindd
+                        the member winbindd; --dc2 adds the second DC
+                        $LAB_DC2_FQDN ($LAB_DC2_IP, joined once, then from its
+                        own golden copy) and lists both DCs to the member
   down                  stop every lab process and delete the netns
-  rebuild [--winbind]   down, then up from the golden copy
+  rebuild [--winbind] [--dc2]  down, then up from the golden copy
   status                DC / member / winbindd state; exit 0 if testjoin passes
   member [CMD...]       run CMD (default bash) in the member overlay
   dc [CMD...]           run CMD (default bash) in the DC overlay
+  dc2 [CMD...]          run CMD (default bash) in dc2's overlay
+  dc2-stop | dc2-start  stop / start dc2 alone
+  repl-sync             inbound replication on dc2 back on, then replicate
+                        dc1 -> dc2 now (undoes break repl-lag)
   winbind-start         start the member winbindd
   winbind-stop          stop the member winbindd
   break SCENARIO        dc-password | delete | disable | dc-stop |
-                        stale-keytab | stale-secrets
-  dc-account [ATTR...]  DC-side attributes of $LAB_MEMBER_ACCOUNT as "attr: value"
-                        (default msDS-KeyVersionNumber userAccountControl)
+                        stale-keytab | stale-secrets | repl-lag (dc2 stops
+                        pulling, the password changes through dc1)
+  dc-account [--dc2] [ATTR...]
+                        DC-side attributes of $LAB_MEMBER_ACCOUNT as "attr: value"
+                        (default msDS-KeyVersionNumber userAccountControl);
+                        --dc2 reads dc2's sam.ldb
   member-paths          shell-sourceable member file paths
   exclusive CMD...      run CMD (e.g. a test) holding the lab lock; lab.sh
                         calls inside it do not wait for the lock, other
@@ -992,14 +1278,22 @@ main() {
         rebuild) cmd_up "$@" ;;   # up always starts from a clean slate
         down) cmd_down ;;
         status) need_root; cmd_status ;;
-        member|dc)
+        member|dc|dc2)
             need_root
+            [[ $cmd != dc2 ]] || dc2_require
             (( $# )) || set -- bash
             run_in "$cmd" "$@" ;;
+        dc2-stop) need_root; dc2_require; take_lock; dc2_stop ;;
+        dc2-start)
+            need_root; dc2_require; take_lock
+            if dc2_pid >/dev/null; then log "dc2 already runs"; else dc2_start; dc2_wait_ready; fi ;;
+        repl-sync) need_root; take_lock; cmd_repl_sync ;;
         winbind-start) need_root; take_lock; winbind_start ;;
         winbind-stop) need_root; take_lock; winbind_stop ;;
         break) cmd_break "$@" ;;
-        dc-account) need_root; dc_account "$@" ;;
+        dc-account)
+            need_root
+            if [[ ${1:-} == --dc2 ]]; then shift; dc2_account "$@"; else dc_account "$@"; fi ;;
         member-paths) cmd_member_paths ;;
         exclusive)
             (( $# )) || die "usage: lab.sh exclusive CMD..."

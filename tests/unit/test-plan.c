@@ -74,6 +74,53 @@ static void test_plans(void **state)
 	talloc_free(mem);
 }
 
+/*
+ * A clock past the Kerberos limit on any DC refuses every change, even
+ * when the verdict (about another DC, or kerberos not asked) says
+ * healthy and --force and -U are given.
+ */
+static void test_skew_beats_force(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct sc_verify_result *r = talloc_zero(mem, struct sc_verify_result);
+	struct sc_plan_opts o = { .force = true, .have_admin = true,
+				  .now = 1000000 };
+	struct sc_ldap_result *l = talloc_zero(r, struct sc_ldap_result);
+	struct sc_plan *p = NULL;
+
+	r->config = talloc_zero(r, struct sc_config);
+	r->verdict.diag = SC_DIAG_HEALTHY;
+	r->verdict.health = SC_HEALTH_OK;
+	r->verdict.dc = "dc1.netchk.test";
+	r->dc_count = 2;
+	r->dcs = talloc_zero_array(r, struct sc_dc_report, 2);
+	r->dcs[0].dc.name = "dc1.netchk.test";
+	r->dcs[1].dc.name = "dc2.netchk.test";
+	r->dcs[1].ldap = l;
+	l->reached = l->have_time = true;
+	l->clock_offset = 299;
+	assert_int_equal(sc_plan_make(mem, r, &o, &p, NULL), SC_OK);
+	assert_int_equal(p->action, SC_PLAN_CHANGE_OWN);
+	l->clock_offset = -601;
+	assert_int_equal(sc_plan_make(mem, r, &o, &p, NULL), SC_OK);
+	assert_int_equal(p->action, SC_PLAN_REFUSE);
+	assert_int_equal(p->refuse_health, SC_HEALTH_BROKEN);
+	assert_int_equal(p->step_count, 0);
+	assert_non_null(strstr(p->reason, "dc2.netchk.test (-601 s)"));
+	assert_non_null(strstr(p->reason, "--force"));
+	/* the KDC's word alone is enough */
+	l->have_time = false;
+	r->dcs[0].attempt_count = 1;
+	r->dcs[0].attempts = talloc_zero_array(r, struct sc_attempt, 1);
+	r->dcs[0].attempts[0].path = SC_PATH_KERBEROS;
+	r->dcs[0].attempts[0].has_krb5 = true;
+	r->dcs[0].attempts[0].krb5_code = -1765328347;
+	assert_int_equal(sc_plan_make(mem, r, &o, &p, NULL), SC_OK);
+	assert_int_equal(p->action, SC_PLAN_REFUSE);
+	assert_non_null(strstr(p->reason, "dc1.netchk.test (KRB_AP_ERR_SKEW)"));
+	talloc_free(mem);
+}
+
 /* Rotation age: 'machine password timeout' drives a change when due. */
 static void test_rotation_age(void **state)
 {
@@ -100,6 +147,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plans),
 		cmocka_unit_test(test_rotation_age),
+		cmocka_unit_test(test_skew_beats_force),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
