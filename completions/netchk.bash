@@ -10,7 +10,7 @@ _netchk()
     local verify_opts="--configfile --keytab --server --path --timeout --json
         --recheck --all-dcs --state-dir --quiet --help"
     local reset_opts="--configfile --keytab --server --timeout --dry-run
-        --force --json --enable --user --password-file --no-restart --restart-command
+        --force --json --enable --user --password-file --use-ccache --no-restart --restart-command
         --state-dir --quiet --help"
     local explain_opts="--json --list --help"
     local check_opts="--configfile --keytab --server --timeout --warning

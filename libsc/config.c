@@ -3,6 +3,7 @@
  *
  * smb.conf is read by Samba's own loadparm, so includes, defaults and
  * parameter synonyms behave exactly as they do for winbindd and net.
+ * loadparm lives in libsc-samba.so (samba-glue.c), loaded only now.
  * The keytab is the one Samba writes: the dedicated keytab for
  * "kerberos method = dedicated keytab", otherwise MIT's default keytab
  * (KRB5_KTNAME, then default_keytab_name in krb5.conf).
@@ -14,21 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <krb5/krb5.h>
-#include <param.h>
 #include "sc-private.h"
-
-/* Exported by libsamba-hostconfig but declared only in a header that
- * Samba does not install (FIELD-NOTES 8, pitfall 3). */
-const char *lpcfg_workgroup(struct loadparm_context *);
-const char *lpcfg_dedicated_keytab_file(struct loadparm_context *);
-int lpcfg_kerberos_method(struct loadparm_context *);
-int lpcfg_machine_password_timeout(struct loadparm_context *);
-const char *lpcfg_state_directory(struct loadparm_context *);
-int lpcfg_security(struct loadparm_context *);
-
-/* Values of Samba's enum kerberos_method and enum security_types. */
-#define SCI_KERBEROS_VERIFY_DEDICATED_KEYTAB 2
-#define SCI_SEC_ADS 3
 
 #define SCI_DEFAULT_SMB_CONF "/etc/samba/smb.conf"
 
@@ -90,7 +77,7 @@ enum sc_rc sc_config_load(TALLOC_CTX *mem_ctx, const char *smb_conf,
 			  struct sc_error **err_out)
 {
 	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
-	struct loadparm_context *lp;
+	struct sci_samba_conf *lp = NULL;
 	struct sc_config *c;
 	const char *realm;
 	enum sc_rc rc;
@@ -116,38 +103,31 @@ enum sc_rc sc_config_load(TALLOC_CTX *mem_ctx, const char *smb_conf,
 		goto done;
 	}
 
-	lp = loadparm_init(tmp_ctx);
-	if (lp == NULL) {
-		rc = SC_ENOMEM;
+	/* any error belongs to the caller; the values only to us */
+	rc = sci_samba_conf_load(mem_ctx, c->smb_conf, &lp, err_out);
+	if (rc != SC_OK)
 		goto done;
-	}
-	lpcfg_set_cmdline(lp, "log level", "0");
-	if (!lpcfg_load(lp, c->smb_conf)) {
-		rc = sci_error(mem_ctx, err_out, SC_ECONFIG, SC_ERRDOM_NONE, 0,
-			       "%s: Samba could not parse it", c->smb_conf);
-		goto done;
-	}
+	talloc_steal(tmp_ctx, lp);
 
-	c->workgroup = upper(c, lpcfg_workgroup(lp));
-	c->netbios_name = upper(c, lpcfg_netbios_name(lp));
-	realm = lpcfg_realm(lp);
+	c->workgroup = lp->workgroup ? upper(c, lp->workgroup) : NULL;
+	c->netbios_name = lp->netbios_name ? upper(c, lp->netbios_name)
+					   : NULL;
+	realm = lp->realm;
 	if (realm != NULL && realm[0] != '\0')
 		c->realm = upper(c, realm);
 	else
 		c->realm = krb5_default_realm(c);
-	c->security_ads = lpcfg_security(lp) == SCI_SEC_ADS;
-	c->machine_password_timeout = lpcfg_machine_password_timeout(lp);
-	c->secrets_path = lpcfg_private_path(c, lp, "secrets.tdb");
-	c->state_dir = talloc_strdup(c, lpcfg_state_directory(lp));
+	c->security_ads = lp->security_ads;
+	c->machine_password_timeout = lp->machine_password_timeout;
+	c->secrets_path = lp->secrets_path ?
+			  talloc_strdup(c, lp->secrets_path) : NULL;
+	c->state_dir = lp->state_dir ? talloc_strdup(c, lp->state_dir) : NULL;
 
 	if (keytab_override != NULL) {
 		c->keytab_name = talloc_strdup(c, keytab_override);
-	} else if (lpcfg_kerberos_method(lp) ==
-		   SCI_KERBEROS_VERIFY_DEDICATED_KEYTAB &&
-		   lpcfg_dedicated_keytab_file(lp) != NULL &&
-		   lpcfg_dedicated_keytab_file(lp)[0] != '\0') {
-		c->keytab_name = talloc_strdup(c,
-					lpcfg_dedicated_keytab_file(lp));
+	} else if (lp->dedicated_keytab != NULL &&
+		   lp->dedicated_keytab[0] != '\0') {
+		c->keytab_name = talloc_strdup(c, lp->dedicated_keytab);
 	} else {
 		c->keytab_name = krb5_default_keytab(c);
 	}

@@ -2,25 +2,27 @@
  * libsc - the little cryptography netchk does itself
  *
  * Samba's netlogon credential helpers live in a private library, so the
- * AES session key and the netlogon credentials are computed here with
- * GnuTLS (MS-NRPC 3.1.4.3.1, 3.1.4.4.1).  GnuTLS has no MD4 at all (there
- * is no GNUTLS_DIG_MD4), so the NT hash uses mdfour() from the public
- * libsamba-util, the very function Samba's own E_md4hash() calls.  Every
- * buffer that holds key material is wiped before it goes out of scope.
+ * AES session key and the netlogon credentials are computed here
+ * (MS-NRPC 3.1.4.3.1, 3.1.4.4.1).  All of it uses nettle, GnuTLS's own
+ * crypto back end: GnuTLS has no MD4 (no GNUTLS_DIG_MD4), Samba's
+ * mdfour() would make libsc.so link libsamba-util, and GnuTLS itself (with
+ * p11-kit, libunistring, gmp...) costs 2 ms of start-up that 'check
+ * --cached' cannot afford.  Every buffer that holds key material is wiped before it goes out of
+ * scope.
  */
 #include <limits.h>
 #include <string.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/crypto.h>
+#include <nettle/aes.h>
+#include <nettle/cfb.h>
+#include <nettle/hmac.h>
+#include <nettle/md4.h>
+#include <nettle/sha2.h>
 #include "sc-private.h"
 
 #define NT_HASH_LEN	16
 #define SHA256_LEN	32
 
 static const char fp_label[] = "netchk-fp-v1";
-
-/* libsamba-util (SAMBA_UTIL_0.0.1); lib/crypto/md4.h is not installed. */
-extern void mdfour(uint8_t *out, const uint8_t *in, int n);
 
 /*
  * Decode one UTF-8 sequence at in[0..len) strictly (RFC 3629): no
@@ -128,6 +130,7 @@ enum sc_rc sc_nt_hash(TALLOC_CTX *mem_ctx, const struct sc_secret *password,
 	TALLOC_CTX *tmp_ctx = NULL;
 	struct sc_secret *utf16 = NULL;
 	struct sc_secret *hash = NULL;
+	struct md4_ctx md4;
 	enum sc_rc rc;
 
 	if (password == NULL || (password->data == NULL && password->len > 0))
@@ -154,7 +157,10 @@ enum sc_rc sc_nt_hash(TALLOC_CTX *mem_ctx, const struct sc_secret *password,
 			       "out of memory");
 		goto done;
 	}
-	mdfour(hash->data, utf16->data, (int)utf16->len);
+	md4_init(&md4);
+	md4_update(&md4, utf16->len, utf16->data);
+	md4_digest(&md4, NT_HASH_LEN, hash->data);
+	explicit_bzero(&md4, sizeof(md4));
 	*hash_out = talloc_move(mem_ctx, &hash);
 	rc = SC_OK;
 done:
@@ -171,23 +177,17 @@ bool sci_netlogon_session_key(const uint8_t nt_hash[16],
 			      const uint8_t server_chal[8],
 			      uint8_t sk_out[16])
 {
-	gnutls_hmac_hd_t h = NULL;
+	struct hmac_sha256_ctx h;
 	uint8_t digest[SHA256_LEN];
-	bool ok = false;
 
-	if (gnutls_hmac_init(&h, GNUTLS_MAC_SHA256, nt_hash, NT_HASH_LEN) < 0)
-		return false;
-	if (gnutls_hmac(h, client_chal, 8) < 0 ||
-	    gnutls_hmac(h, server_chal, 8) < 0) {
-		gnutls_hmac_deinit(h, NULL);
-		goto done;
-	}
-	gnutls_hmac_deinit(h, digest);
+	hmac_sha256_set_key(&h, NT_HASH_LEN, nt_hash);
+	hmac_sha256_update(&h, 8, client_chal);
+	hmac_sha256_update(&h, 8, server_chal);
+	hmac_sha256_digest(&h, SHA256_LEN, digest);
 	memcpy(sk_out, digest, 16);
-	ok = true;
-done:
+	explicit_bzero(&h, sizeof(h));
 	explicit_bzero(digest, sizeof(digest));
-	return ok;
+	return true;
 }
 
 /*
@@ -197,56 +197,41 @@ done:
 bool sci_netlogon_cred(const uint8_t sk[16], const uint8_t in[8],
 		       uint8_t out[8])
 {
-	gnutls_cipher_hd_t h = NULL;
-	uint8_t key_buf[16];
-	uint8_t iv_buf[16];
-	gnutls_datum_t key = { .data = key_buf, .size = sizeof(key_buf) };
-	gnutls_datum_t iv = { .data = iv_buf, .size = sizeof(iv_buf) };
+	struct aes128_ctx aes;
+	uint8_t iv[AES_BLOCK_SIZE] = { 0 };
 	uint8_t tmp[8];
-	bool ok = false;
-	int ret;
 
-	memcpy(key_buf, sk, sizeof(key_buf));
-	memset(iv_buf, 0, sizeof(iv_buf));
-	ret = gnutls_cipher_init(&h, GNUTLS_CIPHER_AES_128_CFB8, &key, &iv);
-	if (ret < 0)
-		goto done;
-	ret = gnutls_cipher_encrypt2(h, in, 8, tmp, sizeof(tmp));
-	gnutls_cipher_deinit(h);
-	if (ret < 0)
-		goto done;
+	aes128_set_encrypt_key(&aes, sk);
+	cfb8_encrypt(&aes, (nettle_cipher_func *)aes128_encrypt,
+		     AES_BLOCK_SIZE, iv, sizeof(tmp), tmp, in);
 	memcpy(out, tmp, sizeof(tmp));
-	ok = true;
-done:
-	explicit_bzero(key_buf, sizeof(key_buf));
+	explicit_bzero(&aes, sizeof(aes));
+	explicit_bzero(iv, sizeof(iv));
 	explicit_bzero(tmp, sizeof(tmp));
-	return ok;
+	return true;
 }
 
 /*
  * A one-way, domain-separated tag that lets reports and the journal say
- * "the same secret as before" without ever showing the secret.  On a
- * GnuTLS failure out is the empty string.
+ * "the same secret as before" without ever showing the secret.  Without
+ * a secret, out is the empty string.
  */
 void sc_fingerprint(const struct sc_secret *secret, char out[17])
 {
 	static const char hex[] = "0123456789abcdef";
-	gnutls_hash_hd_t h = NULL;
+	struct sha256_ctx h;
 	uint8_t digest[SHA256_LEN];
 	size_t i;
 
 	out[0] = '\0';
 	if (secret == NULL || (secret->data == NULL && secret->len > 0))
 		return;
-	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0)
-		return;
-	if (gnutls_hash(h, fp_label, sizeof(fp_label) - 1) < 0 ||
-	    (secret->len > 0 &&
-	     gnutls_hash(h, secret->data, secret->len) < 0)) {
-		gnutls_hash_deinit(h, NULL);
-		return;
-	}
-	gnutls_hash_deinit(h, digest);
+	sha256_init(&h);
+	sha256_update(&h, sizeof(fp_label) - 1, (const uint8_t *)fp_label);
+	if (secret->len > 0)
+		sha256_update(&h, secret->len, secret->data);
+	sha256_digest(&h, SHA256_LEN, digest);
+	explicit_bzero(&h, sizeof(h));
 	for (i = 0; i < 8; i++) {
 		out[2 * i] = hex[digest[i] >> 4];
 		out[2 * i + 1] = hex[digest[i] & 0x0f];

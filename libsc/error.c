@@ -7,11 +7,6 @@
 #include <com_err.h>
 #include "sc-private.h"
 
-/* From libsamba-errors (no header of its own is installed for these). */
-typedef struct { uint32_t v; } sci_NTSTATUS;
-extern const char *nt_errstr(sci_NTSTATUS nt_code);
-extern const char *get_friendly_nt_error_msg(sci_NTSTATUS nt_code);
-
 enum sc_rc sci_error(TALLOC_CTX *mem_ctx, struct sc_error **err_out,
 		     enum sc_rc rc, enum sc_errdom domain, int64_t code,
 		     const char *fmt, ...)
@@ -59,23 +54,8 @@ const char *sc_rc_name(enum sc_rc rc)
 	return "?";
 }
 
-/*
- * Samba returns a static string for known codes and a formatted one in a
- * static buffer for unknown ones; both stay valid for our purpose.
- */
-const char *sc_ntstatus_name(uint32_t ntstatus)
-{
-	sci_NTSTATUS s = { ntstatus };
-
-	return nt_errstr(s);
-}
-
-const char *sc_ntstatus_message(uint32_t ntstatus)
-{
-	sci_NTSTATUS s = { ntstatus };
-
-	return get_friendly_nt_error_msg(s);
-}
+/* sc_ntstatus_name() and sc_ntstatus_message() are Samba's own: see
+ * module-loader.c. */
 
 /* RFC 4120 7.5.9 names, indexed by protocol error number. */
 static const char *const krb5_proto_names[] = {

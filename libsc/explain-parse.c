@@ -19,9 +19,6 @@
 #include <krb5/krb5.h>
 #include "sc-private.h"
 
-/* From libsamba-errors (no header of its own is installed for these). */
-typedef struct { uint32_t v; } sci_NTSTATUS;
-extern sci_NTSTATUS nt_status_string_to_code(const char *nt_status_str);
 
 #define KRB5_BASE ((int64_t)ERROR_TABLE_BASE_krb5)
 #define KRB5_TABLE_SIZE 256
@@ -182,13 +179,29 @@ static bool krb5_by_name(const char *s, int64_t *out)
 
 static bool ntstatus_by_name(const char *s, int64_t *out)
 {
-	sci_NTSTATUS st = nt_status_string_to_code(s);
+	uint32_t st;
 
+	/* Samba's nt_status_string_to_code(), through the module; without
+	 * the module, at least the codes our own table explains. */
+	if (!sci_ntstatus_code(s, &st)) {
+		const struct sc_explain_entry *t;
+		size_t n;
+
+		t = sc_explain_table(&n);
+		for (size_t i = 0; i < n; i++) {
+			if (t[i].kind == SC_CODE_NTSTATUS &&
+			    strcasecmp(t[i].name, s) == 0) {
+				*out = t[i].code;
+				return true;
+			}
+		}
+		return false;
+	}
 	/* Samba answers UNSUCCESSFUL for a name it does not know. */
-	if (st.v == NT_STATUS_UNSUCCESSFUL &&
+	if (st == NT_STATUS_UNSUCCESSFUL &&
 	    strcasecmp(s, "NT_STATUS_UNSUCCESSFUL") != 0)
 		return false;
-	*out = st.v;
+	*out = st;
 	return true;
 }
 

@@ -259,3 +259,273 @@ done:
 	talloc_free(tmp_ctx);
 	return rc;
 }
+
+/*
+ * The administrator's TGT from ccache_name (an existing kinit): its
+ * client principal, or a result saying why there is none (no ccache, no
+ * TGT for realm, expired).  Never talks to a KDC.
+ */
+static krb5_error_code ccache_tgt(TALLOC_CTX *mem_ctx, krb5_context ctx,
+				  const char *realm, const char *ccache_name,
+				  krb5_ccache *cc_out, krb5_principal *client_out,
+				  char **why_out)
+{
+	krb5_ccache cc = NULL;
+	krb5_principal client = NULL, tgs = NULL;
+	krb5_creds mcreds, creds;
+	krb5_error_code code;
+	char *name = NULL;
+
+	memset(&mcreds, 0, sizeof(mcreds));
+	memset(&creds, 0, sizeof(creds));
+	*why_out = NULL;
+	/* "": the default cache (KRB5CCNAME unset). */
+	code = *ccache_name != '\0' ? krb5_cc_resolve(ctx, ccache_name, &cc) :
+	       krb5_cc_default(ctx, &cc);
+	if (*ccache_name == '\0')
+		ccache_name = "the default ticket cache";
+	if (code == 0)
+		code = krb5_cc_get_principal(ctx, cc, &client);
+	if (code != 0) {
+		*why_out = talloc_asprintf(mem_ctx, "no usable credential "
+					   "cache %s: %s", ccache_name,
+					   error_message(code));
+		goto done;
+	}
+	code = krb5_build_principal(ctx, &tgs, (unsigned int)strlen(realm),
+				    realm, "krbtgt", realm, NULL);
+	if (code != 0)
+		goto done;
+	mcreds.client = client;
+	mcreds.server = tgs;
+	code = krb5_cc_retrieve_cred(ctx, cc, 0, &mcreds, &creds);
+	if (code == 0 && creds.times.endtime <= time(NULL))
+		code = KRB5KRB_AP_ERR_TKT_EXPIRED;
+	if (code != 0) {
+		if (krb5_unparse_name(ctx, client, &name) != 0)
+			name = NULL;
+		*why_out = talloc_asprintf(mem_ctx, "%s holds no valid ticket-"
+					   "granting ticket of %s for %s: %s",
+					   ccache_name, name ? name : "?",
+					   realm, error_message(code));
+		krb5_free_unparsed_name(ctx, name);
+		goto done;
+	}
+	*cc_out = cc;
+	*client_out = client;
+	cc = NULL;
+	client = NULL;
+done:
+	if (creds.client != NULL)
+		krb5_free_cred_contents(ctx, &creds);
+	if (tgs != NULL)
+		krb5_free_principal(ctx, tgs);
+	if (client != NULL)
+		krb5_free_principal(ctx, client);
+	if (cc != NULL)
+		krb5_cc_close(ctx, cc);
+	return code;
+}
+
+enum sc_rc sci_ccache_client(TALLOC_CTX *mem_ctx, const char *realm,
+			     const char *ccache_name, char **client_out,
+			     char **why_out, struct sc_error **err_out)
+{
+	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
+	krb5_context ctx = NULL;
+	krb5_ccache cc = NULL;
+	krb5_principal client = NULL;
+	char *name = NULL, *why = NULL;
+	enum sc_rc rc;
+
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
+	ctx = sci_krb5_pinned(tmp_ctx, realm, "127.0.0.1");
+	if (ctx == NULL) {
+		rc = sci_error(mem_ctx, err_out, SC_EINTERNAL, SC_ERRDOM_NONE,
+			       0, "cannot initialise Kerberos");
+		goto done;
+	}
+	if (ccache_tgt(tmp_ctx, ctx, realm, ccache_name, &cc, &client,
+		       &why) != 0) {
+		*why_out = talloc_move(mem_ctx, &why);
+		rc = SC_OK;
+		goto done;
+	}
+	if (krb5_unparse_name(ctx, client, &name) == 0) {
+		*client_out = talloc_strdup(mem_ctx, name);
+		krb5_free_unparsed_name(ctx, name);
+	}
+	krb5_free_principal(ctx, client);
+	krb5_cc_close(ctx, cc);
+	rc = *client_out != NULL ? SC_OK : SC_ENOMEM;
+done:
+	talloc_free(tmp_ctx);
+	return rc;
+}
+
+/*
+ * Set target's password with the administrator's existing TGT: a TGS
+ * exchange with the pinned DC for kadmin/changepw@REALM (not stored in
+ * the user's ccache), then kpasswd set-password with that service
+ * ticket.  A KDC or kpasswd refusal is a result; nothing is retried.
+ */
+enum sc_rc sci_kpasswd_ccache(TALLOC_CTX *mem_ctx, const char *realm,
+			      const struct sc_dc *dc,
+			      const char *ccache_name, const char *target,
+			      const struct sc_secret *new_password,
+			      struct sci_kpasswd_result **result_out,
+			      struct sc_error **err_out)
+{
+	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
+	struct sci_kpasswd_result *r;
+	krb5_context ctx = NULL;
+	krb5_ccache cc = NULL;
+	krb5_principal client = NULL, server = NULL, tprinc = NULL;
+	krb5_creds in, *out = NULL;
+	krb5_data rcode = { 0 }, rtext = { 0 };
+	struct sc_secret *pw1 = NULL;
+	krb5_error_code code;
+	char *why = NULL;
+	int result = -1;
+	enum sc_rc rc;
+
+	memset(&in, 0, sizeof(in));
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
+	ctx = sci_krb5_pinned(tmp_ctx, realm, dc->address);
+	r = talloc_zero(tmp_ctx, struct sci_kpasswd_result);
+	if (ctx == NULL || r == NULL) {
+		rc = sci_error(mem_ctx, err_out, SC_EINTERNAL, SC_ERRDOM_NONE,
+			       0, "cannot initialise Kerberos");
+		goto done;
+	}
+	code = ccache_tgt(tmp_ctx, ctx, realm, ccache_name, &cc, &client,
+			  &why);
+	if (code != 0) {
+		r->krb5_code = code;
+		r->text = talloc_steal(r, why);
+		*result_out = talloc_move(mem_ctx, &r);
+		rc = SC_OK;
+		goto done;
+	}
+	code = krb5_parse_name(ctx, target, &tprinc);
+	if (code == 0)
+		code = krb5_build_principal(ctx, &server,
+					    (unsigned int)strlen(realm), realm,
+					    "kadmin", "changepw", NULL);
+	if (code != 0) {
+		rc = sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_KRB5,
+			       code, "principal %s: %s", target,
+			       error_message(code));
+		goto done;
+	}
+	in.client = client;
+	in.server = server;
+	code = krb5_get_credentials(ctx, KRB5_GC_NO_STORE, cc, &in, &out);
+	if (code != 0) {
+		r->krb5_code = code;
+		r->text = talloc_asprintf(r, "no kadmin/changepw ticket from "
+					  "%s with the cached TGT: %s",
+					  dc->name, error_message(code));
+		*result_out = talloc_move(mem_ctx, &r);
+		rc = SC_OK;
+		goto done;
+	}
+	r->authenticated = true;
+	pw1 = sc_secret_new(tmp_ctx, NULL, new_password->len + 1);
+	if (pw1 == NULL) {
+		rc = SC_ENOMEM;
+		goto done;
+	}
+	memcpy(pw1->data, new_password->data, new_password->len);
+	pw1->data[new_password->len] = '\0';
+	code = krb5_set_password(ctx, out, (char *)pw1->data, tprinc,
+				 &result, &rcode, &rtext);
+	if (code != 0) {
+		rc = sci_error(mem_ctx, err_out, SC_ENET, SC_ERRDOM_KRB5, code,
+			       "kpasswd to %s (%s) failed: %s", dc->name,
+			       dc->address, error_message(code));
+		goto done;
+	}
+	r->result_code = result;
+	r->text = talloc_strndup(r, rtext.data != NULL ? rtext.data : "",
+				 rtext.length);
+	*result_out = talloc_move(mem_ctx, &r);
+	rc = SC_OK;
+done:
+	if (ctx != NULL) {
+		krb5_free_data_contents(ctx, &rcode);
+		krb5_free_data_contents(ctx, &rtext);
+		if (out != NULL)
+			krb5_free_creds(ctx, out);
+		if (tprinc != NULL)
+			krb5_free_principal(ctx, tprinc);
+		if (server != NULL)
+			krb5_free_principal(ctx, server);
+		if (client != NULL)
+			krb5_free_principal(ctx, client);
+		if (cc != NULL)
+			krb5_cc_close(ctx, cc);
+	}
+	talloc_free(tmp_ctx);
+	return rc;
+}
+
+/*
+ * A MEMORY copy of ccache_name's tickets, for an LDAP bind that must not
+ * add service tickets to (or be destroyed with) the user's own ccache.
+ */
+enum sc_rc sci_ccache_copy(TALLOC_CTX *mem_ctx, const char *realm,
+			   const char *ccache_name, char **copy_out,
+			   char **why_out, struct sc_error **err_out)
+{
+	static unsigned long serial;
+	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
+	krb5_context ctx = NULL;
+	krb5_ccache cc = NULL, mem = NULL;
+	krb5_principal client = NULL;
+	krb5_error_code code;
+	char *name, *why = NULL;
+	enum sc_rc rc;
+
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
+	ctx = sci_krb5_pinned(tmp_ctx, realm, "127.0.0.1");
+	name = talloc_asprintf(tmp_ctx, "MEMORY:netchk-admin-%ld-%lu",
+			       (long)getpid(), ++serial);
+	if (ctx == NULL || name == NULL) {
+		rc = sci_error(mem_ctx, err_out, SC_EINTERNAL, SC_ERRDOM_NONE,
+			       0, "cannot initialise Kerberos");
+		goto done;
+	}
+	if (ccache_tgt(tmp_ctx, ctx, realm, ccache_name, &cc, &client,
+		       &why) != 0) {
+		*why_out = talloc_move(mem_ctx, &why);
+		rc = SC_OK;
+		goto done;
+	}
+	code = krb5_cc_resolve(ctx, name, &mem);
+	if (code == 0)
+		code = krb5_cc_initialize(ctx, mem, client);
+	if (code == 0)
+		code = krb5_cc_copy_creds(ctx, cc, mem);
+	if (code != 0) {
+		if (mem != NULL)
+			krb5_cc_destroy(ctx, mem);
+		rc = sci_error(mem_ctx, err_out, SC_EINTERNAL, SC_ERRDOM_KRB5,
+			       code, "cannot copy %s: %s", ccache_name,
+			       error_message(code));
+		goto done;
+	}
+	krb5_cc_close(ctx, mem);
+	*copy_out = talloc_move(mem_ctx, &name);
+	rc = SC_OK;
+done:
+	if (client != NULL)
+		krb5_free_principal(ctx, client);
+	if (cc != NULL)
+		krb5_cc_close(ctx, cc);
+	talloc_free(tmp_ctx);
+	return rc;
+}

@@ -240,7 +240,7 @@ enum sc_rc sc_plan_make(TALLOC_CTX *mem_ctx,
 			p->refuse_health = SC_HEALTH_BROKEN;
 			p->reason = "the DC rejects every local secret: "
 				    "administrator credentials are needed "
-				    "(-U USER)";
+				    "(-U USER, or --use-ccache)";
 			ok = set_steps(p, NULL, 0);
 		}
 		break;

@@ -119,4 +119,30 @@ enum sc_rc sci_kinit(TALLOC_CTX *mem_ctx, const char *realm,
 		     struct sci_kpasswd_result **result_out,
 		     char **ccache_out, struct sc_error **err_out);
 
+/*
+ * --use-ccache: the administrator's existing TGT in ccache_name.
+ * sci_ccache_client: its client principal, or *why_out when the ccache
+ * holds no valid TGT for realm (no KDC is asked).
+ */
+enum sc_rc sci_ccache_client(TALLOC_CTX *mem_ctx, const char *realm,
+			     const char *ccache_name, char **client_out,
+			     char **why_out, struct sc_error **err_out);
+
+/*
+ * Set target's password with that TGT: a TGS exchange with dc for
+ * kadmin/changepw, then kpasswd set-password on dc.  authenticated is
+ * false when no service ticket came (text says why).
+ */
+enum sc_rc sci_kpasswd_ccache(TALLOC_CTX *mem_ctx, const char *realm,
+			      const struct sc_dc *dc,
+			      const char *ccache_name, const char *target,
+			      const struct sc_secret *new_password,
+			      struct sci_kpasswd_result **result_out,
+			      struct sc_error **err_out);
+
+/* A MEMORY copy of ccache_name (for LDAP binds); *why_out as above. */
+enum sc_rc sci_ccache_copy(TALLOC_CTX *mem_ctx, const char *realm,
+			   const char *ccache_name, char **copy_out,
+			   char **why_out, struct sc_error **err_out);
+
 #endif

@@ -24,7 +24,10 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <netdb.h>
+#include <poll.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include "reset-private.h"
 
@@ -37,7 +40,26 @@ struct rrun {
 	const char *state_dir;
 	const char *journal_path;
 	struct sc_probe_opts popts;
+	const char *cc_client;		/* --use-ccache: its principal */
+	bool held;			/* opts->hold(true) was called */
 };
+
+/* Hold off winbindd & co. while the secret changes (see reset.h). */
+static void hold_on(struct rrun *r)
+{
+	if (r->opts->hold != NULL && !r->held) {
+		r->opts->hold(r->opts->hold_data, true);
+		r->held = true;
+	}
+}
+
+static void hold_off(struct rrun *r)
+{
+	if (r->held) {
+		r->held = false;
+		r->opts->hold(r->opts->hold_data, false);
+	}
+}
 
 static void crash_hook(const char *step)
 {
@@ -405,7 +427,9 @@ static enum sc_rc settle_journal(struct rrun *r, bool *finished,
 		sci_message(&r->opts->verify, "A pending password change "
 			    "(journalled) is accepted by %s (kvno %u): "
 			    "finishing it", dc->name, pc.kvno);
+		hold_on(r);
 		rc = commit(r, j->password, &pc, err_out);
+		hold_off(r);
 		if (rc == SC_OK)
 			*finished = true;
 		goto done;
@@ -462,14 +486,87 @@ static enum sc_rc do_rewrite_keytab(struct rrun *r, struct sc_error **err_out)
 	return SC_OK;
 }
 
-/* USER or USER@REALM as a principal name. */
+/* USER or USER@REALM as a principal name (the ccache's with --use-ccache). */
 static char *admin_principal(TALLOC_CTX *mem_ctx, struct rrun *r)
 {
 	const char *u = r->opts->admin_user;
 
+	if (r->opts->admin_ccache != NULL)
+		return talloc_strdup(mem_ctx, r->cc_client != NULL ?
+				     r->cc_client : "?");
 	return strchr(u, '@') != NULL ? talloc_strdup(mem_ctx, u) :
 	       talloc_asprintf(mem_ctx, "%s@%s", u,
 			       r->res->before->config->realm);
+}
+
+/*
+ * A ticket cache holding the administrator's TGT for an LDAP bind on dc:
+ * a MEMORY copy of --use-ccache's cache (the user's own is never
+ * destroyed nor given service tickets), or one AS exchange with the
+ * password.  *why_out (with *cc_out NULL) when there is none.
+ */
+static enum sc_rc admin_tgt(TALLOC_CTX *mem_ctx, struct rrun *r,
+			    const struct sc_dc *dc, const char *client,
+			    char **cc_out, char **why_out,
+			    struct sc_error **err_out)
+{
+	const char *realm = r->res->before->config->realm;
+	struct sci_kpasswd_result *kr = NULL;
+	enum sc_rc rc;
+
+	*cc_out = NULL;
+	*why_out = NULL;
+	if (r->opts->admin_ccache != NULL)
+		return sci_ccache_copy(mem_ctx, realm, r->opts->admin_ccache,
+				       cc_out, why_out, err_out);
+	rc = sci_kinit(mem_ctx, realm, dc, client, r->opts->admin_password,
+		       NULL, &kr, cc_out, err_out);
+	if (rc == SC_OK && !kr->authenticated)
+		*why_out = talloc_steal(mem_ctx, kr->text);
+	return rc;
+}
+
+/*
+ * Does dc take TCP connections on its kpasswd port (464) within timeout
+ * seconds?  NULL when it does, else why not.  Used only to fall back from
+ * a PDC emulator that is down: the change must go to a DC that answers.
+ */
+static const char *tcp_refused(TALLOC_CTX *mem_ctx, const struct sc_dc *dc,
+			       int timeout)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_NUMERICHOST };
+	struct addrinfo *ai = NULL;
+	struct pollfd pfd;
+	socklen_t len = sizeof(int);
+	int fd, err = 0, n;
+
+	if (getaddrinfo(dc->address, "464", &hints, &ai) != 0 || ai == NULL)
+		return talloc_asprintf(mem_ctx, "%s is not an address",
+				       dc->address);
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		freeaddrinfo(ai);
+		return talloc_asprintf(mem_ctx, "socket: %s", strerror(errno));
+	}
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+		err = errno;
+		if (err == EINPROGRESS) {
+			pfd.fd = fd;
+			pfd.events = POLLOUT;
+			n = poll(&pfd, 1, timeout * 1000);
+			if (n == 0)
+				err = ETIMEDOUT;
+			else if (n < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR,
+						     &err, &len) != 0)
+				err = errno;
+		}
+	}
+	close(fd);
+	freeaddrinfo(ai);
+	return err == 0 ? NULL : talloc_asprintf(mem_ctx, "%s port 464: %s",
+						  dc->address, strerror(err));
 }
 
 /*
@@ -495,6 +592,7 @@ static enum sc_rc pick_dc(TALLOC_CTX *mem_ctx, struct rrun *r,
 	char *cc = NULL, *pdc = NULL, *detail = NULL;
 	const char *how = NULL, *why = NULL;
 	struct sc_dc *pdc_dc = NULL;
+	bool pdc_down = false;
 	enum sc_rc rc = SC_OK;
 
 	*dc_out = vdc;
@@ -524,23 +622,26 @@ static enum sc_rc pick_dc(TALLOC_CTX *mem_ctx, struct rrun *r,
 					      kr->text);
 	}
 	if (cc == NULL && admin_client != NULL) {
-		rc = sci_kinit(tmp_ctx, b->config->realm, vdc, admin_client,
-			       r->opts->admin_password, NULL, &kr, &cc,
+		char *awhy = NULL;
+
+		rc = admin_tgt(tmp_ctx, r, vdc, admin_client, &cc, &awhy,
 			       err_out);
 		if (rc != SC_OK)
 			goto done;
 		how = admin_client;
-		if (!kr->authenticated && admin) {
+		if (cc == NULL && admin) {
 			/* The one presentation of a wrong admin password. */
 			r->res->health = SC_HEALTH_BROKEN;
 			r->res->detail = talloc_asprintf(r->res, "the "
-				"administrator credentials were rejected (not "
-				"retried): %s; nothing changed", kr->text);
+				"administrator credentials %s: %s; nothing "
+				"changed", r->opts->admin_ccache != NULL ?
+				"(--use-ccache) are not usable" :
+				"were rejected (not retried)", awhy);
 			goto done;
 		}
-		if (!kr->authenticated)
+		if (cc == NULL)
 			why = talloc_asprintf(tmp_ctx, "%s: %s", admin_client,
-					      kr->text);
+					      awhy);
 	}
 	if (cc != NULL) {
 		rc = sci_ldap_find_pdc(tmp_ctx, &r->popts, vdc, cc, &pdc,
@@ -558,9 +659,18 @@ static enum sc_rc pick_dc(TALLOC_CTX *mem_ctx, struct rrun *r,
 	} else if (pdc != NULL) {
 		struct sc_error *e = NULL;
 
-		if (sc_dc_resolve(r->res, pdc, &pdc_dc, &e) == SC_OK) {
+		const char *down = NULL;
+
+		if (sc_dc_resolve(r->res, pdc, &pdc_dc, &e) == SC_OK &&
+		    (down = tcp_refused(tmp_ctx, pdc_dc,
+					r->popts.timeout)) == NULL) {
 			*dc_out = pdc_dc;
 			*is_pdc = true;
+		} else if (down != NULL) {
+			/* The PDC is down: a DC that answers takes it. */
+			why = talloc_asprintf(tmp_ctx, "%s, which does not "
+					      "answer: %s", pdc, down);
+			pdc_down = true;
 		} else {
 			why = talloc_asprintf(tmp_ctx, "%s does not resolve: "
 					      "%s", pdc, e != NULL ?
@@ -574,9 +684,9 @@ static enum sc_rc pick_dc(TALLOC_CTX *mem_ctx, struct rrun *r,
 			    (*dc_out)->name, how);
 	else
 		sci_message(&r->opts->verify, "Finding the PDC emulator on %s "
-			    "... not found (%s): changing on %s, the DC "
-			    "verify used", vdc->name, why ? why : "?",
-			    vdc->name);
+			    "... %s%s%s: changing on %s, the DC verify used",
+			    vdc->name, pdc_down ? "" : "not found (",
+			    why ? why : "?", pdc_down ? "" : ")", vdc->name);
 done:
 	rescue_err(r, tmp_ctx, err_out);
 	talloc_free(tmp_ctx);
@@ -639,8 +749,7 @@ static enum sc_rc do_enable(struct rrun *r, struct sc_error **err_out)
 	const struct sc_verify_result *b = r->res->before;
 	const struct sc_dc *dc = verdict_dc(b);
 	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
-	struct sci_kpasswd_result *kr = NULL;
-	char *client, *cc = NULL, *detail = NULL;
+	char *client, *cc = NULL, *detail = NULL, *why = NULL;
 	uint32_t old_uac = 0, new_uac = 0;
 	bool enabled = false;
 	enum sc_rc rc;
@@ -652,15 +761,16 @@ static enum sc_rc do_enable(struct rrun *r, struct sc_error **err_out)
 		rc = SC_ENOMEM;
 		goto done;
 	}
-	rc = sci_kinit(tmp_ctx, b->config->realm, dc, client,
-		       r->opts->admin_password, NULL, &kr, &cc, err_out);
+	rc = admin_tgt(tmp_ctx, r, dc, client, &cc, &why, err_out);
 	if (rc != SC_OK)
 		goto done;
-	if (!kr->authenticated) {
+	if (cc == NULL) {
 		r->res->health = SC_HEALTH_BROKEN;
 		r->res->detail = talloc_asprintf(r->res, "the administrator "
-			"credentials were rejected (not retried): %s; nothing "
-			"changed", kr->text);
+			"credentials %s: %s; nothing changed",
+			r->opts->admin_ccache != NULL ?
+			"(--use-ccache) are not usable" :
+			"were rejected (not retried)", why);
 		goto done;
 	}
 	rc = sci_ldap_enable_account(tmp_ctx, &r->popts, dc, cc, b->account,
@@ -702,6 +812,7 @@ static enum sc_rc do_change(struct rrun *r, struct sc_error **err_out)
 	const struct sc_secret *cred = NULL;
 	const char *client, *target = NULL, *kt = NULL;
 	struct sci_journal j = { 0 };
+	const char *admin_cc = NULL;
 	struct pwcheck pc;
 	enum sc_rc rc;
 
@@ -719,6 +830,7 @@ static enum sc_rc do_change(struct rrun *r, struct sc_error **err_out)
 		break;
 	case SC_PLAN_CRED_ADMIN:
 		cred = r->opts->admin_password;
+		admin_cc = r->opts->admin_ccache;
 		break;
 	default:
 		break;
@@ -729,7 +841,8 @@ static enum sc_rc do_change(struct rrun *r, struct sc_error **err_out)
 	} else {
 		client = talloc_asprintf(tmp_ctx, "%s@%s", b->account, realm);
 	}
-	if (client == NULL || (cred == NULL && kt == NULL)) {
+	if (client == NULL || (cred == NULL && kt == NULL &&
+			       admin_cc == NULL)) {
 		rc = sci_error(r->res, err_out, SC_EINTERNAL, SC_ERRDOM_NONE,
 			       0, "cannot prepare the password change");
 		goto done;
@@ -774,8 +887,9 @@ static enum sc_rc do_change(struct rrun *r, struct sc_error **err_out)
 			    "... done (the accepted previous password -> "
 			    "current)", b->config->secrets_path);
 	}
-	rc = pick_dc(tmp_ctx, r, cred, kt, r->opts->admin_user != NULL &&
-		     r->opts->admin_password != NULL ? (plan->cred ==
+	rc = pick_dc(tmp_ctx, r, cred, kt, (r->opts->admin_user != NULL &&
+		     r->opts->admin_password != NULL) ||
+		     r->opts->admin_ccache != NULL ? (plan->cred ==
 		     SC_PLAN_CRED_ADMIN ? client : admin_principal(tmp_ctx,
 		     r)) : NULL, &dc, &is_pdc, err_out);
 	if (rc != SC_OK || r->res->detail != NULL)
@@ -787,12 +901,14 @@ static enum sc_rc do_change(struct rrun *r, struct sc_error **err_out)
 	j.password = sci_machine_password_new(tmp_ctx);
 	j.when = time(NULL);
 	if (client == NULL || j.dc == NULL || j.account == NULL ||
-	    j.password == NULL || (cred == NULL && kt == NULL)) {
+	    j.password == NULL || (cred == NULL && kt == NULL &&
+				   admin_cc == NULL)) {
 		rc = sci_error(r->res, err_out, SC_EINTERNAL, SC_ERRDOM_NONE,
 			       0, "cannot prepare the password change");
 		goto done;
 	}
 
+	hold_on(r);
 	rc = sci_journal_save(r->res, r->journal_path, &j, err_out);
 	if (rc != SC_OK)
 		goto done;
@@ -800,8 +916,12 @@ static enum sc_rc do_change(struct rrun *r, struct sc_error **err_out)
 		    "... done", r->journal_path);
 	crash_hook("journal");
 
-	rc = sci_kpasswd(tmp_ctx, realm, dc, client, cred, kt, target,
-			 j.password, &kp, err_out);
+	if (admin_cc != NULL)
+		rc = sci_kpasswd_ccache(tmp_ctx, realm, dc, admin_cc, target,
+					j.password, &kp, err_out);
+	else
+		rc = sci_kpasswd(tmp_ctx, realm, dc, client, cred, kt, target,
+				 j.password, &kp, err_out);
 	if (rc != SC_OK) {
 		/* No answer: the DC may have it.  The journal decides later. */
 		r->res->detail = talloc_asprintf(r->res, "the change on %s "
@@ -817,11 +937,16 @@ static enum sc_rc do_change(struct rrun *r, struct sc_error **err_out)
 			goto done;
 		r->res->health = SC_HEALTH_BROKEN;
 		r->res->detail = talloc_asprintf(r->res, "%s: %s%s",
-			!kp->authenticated ?
-			(plan->cred == SC_PLAN_CRED_ADMIN ?
+			!kp->authenticated ? (admin_cc != NULL ?
+			"the administrator's ticket cache (--use-ccache) "
+			"could not be used" :
+			plan->cred == SC_PLAN_CRED_ADMIN ?
 			 "the administrator credentials were rejected "
 			 "(not retried)" : "the DC rejected the machine's "
 			 "credentials for the change") :
+			admin_cc != NULL ? "the DC's kpasswd refused the "
+			"set-password made with a ticket from the ticket "
+			"cache (--use-ccache)" :
 			"the DC refused the password change",
 			kp->text ? kp->text : "",
 			kp->authenticated ? "" : "; nothing changed");
@@ -849,6 +974,7 @@ static enum sc_rc do_change(struct rrun *r, struct sc_error **err_out)
 		    "... done (kvno %u)", dc->name, pc.kvno);
 	rc = commit(r, j.password, &pc, err_out);
 done:
+	hold_off(r);
 	rescue_err(r, tmp_ctx, err_out);
 	talloc_free(tmp_ctx);
 	return rc;
@@ -893,6 +1019,40 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 		rc = SC_ENOMEM;
 		goto done;
 	}
+	if (opts->admin_ccache != NULL) {
+		char *ccwhy = NULL, *want = NULL;
+
+		rc = sci_ccache_client(res, res->before->config->realm,
+				       opts->admin_ccache,
+				       (char **)&r.cc_client, &ccwhy, err_out);
+		if (rc != SC_OK)
+			goto done;
+		if (r.cc_client != NULL)
+			sci_message(&opts->verify, "Using the administrator "
+				    "ticket of %s from %s", r.cc_client,
+				    *opts->admin_ccache != '\0' ?
+				    opts->admin_ccache :
+				    "the default ticket cache");
+		if (r.cc_client != NULL && opts->admin_user != NULL) {
+			want = strchr(opts->admin_user, '@') != NULL ?
+			       talloc_strdup(res, opts->admin_user) :
+			       talloc_asprintf(res, "%s@%s", opts->admin_user,
+					res->before->config->realm);
+			if (want == NULL) {
+				rc = SC_ENOMEM;
+				goto done;
+			}
+			if (strcasecmp(want, r.cc_client) != 0) {
+				res->health = SC_HEALTH_BROKEN;
+				res->detail = talloc_asprintf(res, "-U %s does "
+					"not match the ticket cache's %s "
+					"(--use-ccache); nothing changed",
+					want, r.cc_client);
+				rc = SC_OK;
+				goto out_rc;
+			}
+		}
+	}
 	/*
 	 * Under a clock skew the journalled secret cannot be tested (the KDC
 	 * answers KRB_AP_ERR_SKEW to every key): leave the journal for a
@@ -906,8 +1066,9 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 	}
 	res->journal_finished = finished;
 	popts.force = opts->force && !finished;
-	popts.have_admin = opts->admin_user != NULL &&
-			   opts->admin_password != NULL;
+	popts.have_admin = (opts->admin_user != NULL &&
+			    opts->admin_password != NULL) ||
+			   opts->admin_ccache != NULL;
 	popts.enable = opts->enable;
 	popts.now = time(NULL);
 	rc = sc_plan_make(res, res->before, &popts, &res->plan, err_out);

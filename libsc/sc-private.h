@@ -42,8 +42,14 @@ bool sci_netlogon_cred(const uint8_t sk[16], const uint8_t in[8],
 		       uint8_t out[8]);
 
 /*
- * The netlogon probe proper, in the module libsc loads on first use
- * (netlogon-loader.c); sc_probe_netlogon() has the same contract.
+ * What libsc takes from Samba lives in libsc-samba.so (loadparm, NTSTATUS
+ * tables) and libsc-netlogon.so (DCE/RPC), the LDAP probe in
+ * libsc-ldap.so; libsc loads them on first use (module-loader.c), so
+ * libsc.so itself links no Samba, OpenLDAP or GnuTLS library.
+ * Each *_impl is the module's function; the wrapper without the suffix
+ * (or the public sc_ function) loads the module and calls it.
+ *
+ * The netlogon probe proper; sc_probe_netlogon() has the same contract.
  */
 enum sc_rc sci_netlogon_probe_impl(TALLOC_CTX *mem_ctx,
 				   const struct sc_probe_opts *opts,
@@ -53,6 +59,35 @@ enum sc_rc sci_netlogon_probe_impl(TALLOC_CTX *mem_ctx,
 				   const struct sc_secret *nt_hash,
 				   struct sc_attempt **attempt_out,
 				   struct sc_error **err_out);
+
+/* smb.conf as Samba's loadparm reads it: raw values, NULL when unset. */
+struct sci_samba_conf {
+	const char *workgroup;
+	const char *netbios_name;
+	const char *realm;
+	bool security_ads;		/* security = ads */
+	int machine_password_timeout;	/* seconds */
+	const char *secrets_path;	/* private dir/secrets.tdb */
+	const char *state_dir;
+	/* dedicated keytab file, when kerberos method = dedicated keytab */
+	const char *dedicated_keytab;
+};
+enum sc_rc sci_samba_conf_load(TALLOC_CTX *mem_ctx, const char *path,
+			       struct sci_samba_conf **conf_out,
+			       struct sc_error **err_out);
+enum sc_rc sci_samba_conf_load_impl(TALLOC_CTX *mem_ctx, const char *path,
+				    struct sci_samba_conf **conf_out,
+				    struct sc_error **err_out);
+
+/*
+ * Samba's NTSTATUS names and messages (sc_ntstatus_name/_message wrap
+ * the first two).  sci_ntstatus_code() is nt_status_string_to_code():
+ * false when the module cannot be loaded.
+ */
+const char *sci_ntstatus_name_impl(uint32_t ntstatus);
+const char *sci_ntstatus_message_impl(uint32_t ntstatus);
+uint32_t sci_ntstatus_code_impl(const char *name);
+bool sci_ntstatus_code(const char *name, uint32_t *code_out);
 
 /* Emit one progress line through the caller's message callback. */
 void sci_message(const struct sc_verify_opts *opts, const char *fmt, ...)

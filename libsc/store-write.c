@@ -28,7 +28,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <gnutls/crypto.h>
+#include <sys/random.h>
 #include "reset-private.h"
 
 #define ENCTYPE_RC4		23
@@ -49,7 +49,8 @@ struct sc_secret *sci_machine_password_new(TALLOC_CTX *mem_ctx)
 	if (pw == NULL)
 		return NULL;
 	while (n < MACHINE_PW_LEN) {
-		if (gnutls_rnd(GNUTLS_RND_KEY, r, sizeof(r)) != 0) {
+		/* the kernel CSPRNG; <= 256 bytes are never cut short */
+		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
 			talloc_free(pw);
 			explicit_bzero(r, sizeof(r));
 			return NULL;

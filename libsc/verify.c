@@ -178,6 +178,14 @@ static bool wrong_password(const struct sc_attempt *a)
 				   a->ntstatus == NT_STATUS_LOGON_FAILURE);
 }
 
+/* A step's error was allocated on its tmp context: move it to the run's
+ * before that is freed, or the caller reads freed memory. */
+static void keep_error(struct run *run, struct sc_error **err_out)
+{
+	if (err_out != NULL && *err_out != NULL)
+		talloc_steal(run->mem, *err_out);
+}
+
 static enum sc_rc probe_netlogon(struct run *run, struct sc_dc_report *rep,
 				 struct sc_error **err_out)
 {
@@ -197,6 +205,7 @@ static enum sc_rc probe_netlogon(struct run *run, struct sc_dc_report *rep,
 		}
 		rc = sc_nt_hash(tmp, cands[c], &hash, err_out);
 		if (rc != SC_OK) {
+			keep_error(run, err_out);
 			talloc_free(tmp);
 			return rc;
 		}
@@ -220,6 +229,7 @@ static enum sc_rc probe_netlogon(struct run *run, struct sc_dc_report *rep,
 			if (run->lock != NULL)
 				pthread_mutex_unlock(&netlogon_lock);
 			if (rc != SC_OK) {
+				keep_error(run, err_out);
 				talloc_free(tmp);
 				return rc;
 			}
@@ -368,6 +378,7 @@ static enum sc_rc probe_kerberos(struct run *run, struct sc_dc_report *rep,
 					   ccache_out != NULL ? &cc : NULL,
 					   err_out);
 			if (rc != SC_OK) {
+				keep_error(run, err_out);
 				talloc_free(tmp);
 				break;
 			}

@@ -12,8 +12,14 @@
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
+#include <signal.h>
+#include <time.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include "netchk.h"
+
+#define DEFAULT_STATE_DIR "/var/lib/netchk"
+#define HELD_FILE "winbind-held"
 
 static struct {
 	char *configfile;
@@ -30,6 +36,7 @@ static struct {
 	int json;
 	int no_restart;
 	int quiet;
+	int use_ccache;
 } o;
 
 const struct poptOption netchk_reset_options[] = {
@@ -53,6 +60,9 @@ const struct poptOption netchk_reset_options[] = {
 	{ "password-file", 0, POPT_ARG_STRING, &o.password_file, 0,
 	  "read the administrator password from the first line of FILE",
 	  "FILE" },
+	{ "use-ccache", 0, POPT_ARG_NONE, &o.use_ccache, 0,
+	  "set the password with the administrator's Kerberos ticket in "
+	  "KRB5CCNAME (kinit first; no password asked)", NULL },
 	{ "no-restart", 0, POPT_ARG_NONE, &o.no_restart, 0,
 	  "do not restart winbind / sssd after a change", NULL },
 	{ "restart-command", 0, POPT_ARG_STRING, &o.restart_command, 0,
@@ -178,6 +188,224 @@ static bool restart(const char *service)
 	return true;
 }
 
+/*
+ * winbindd hold-off.  winbindd caches the machine password and its
+ * schannel, and changes the password itself when 'machine password
+ * timeout' expires: a change of its own racing netchk's would leave the
+ * DC and secrets.tdb with different passwords.  So a running winbindd is
+ * stopped right before the DC is touched and started again once the
+ * stores are written, or the change failed.  <state-dir>/winbind-held
+ * records the stop, so that a run killed meanwhile leaves the next run
+ * to start winbindd again.
+ */
+struct wb_hold {
+	const char *held_path;
+	bool stopped;
+	bool systemd;
+	bool started;
+};
+
+/* First line of a command's stdout (no shell), or NULL. */
+static char *capture(const char *const argv[])
+{
+	static char buf[4096];
+	int fds[2], st;
+	ssize_t n;
+	size_t len = 0;
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		return NULL;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(fds[1], 1);
+		if (null >= 0)
+			dup2(null, 2);
+		close(fds[0]);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (pid > 0 && len < sizeof(buf) - 1 &&
+	       (n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fds[0]);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || st != 0)
+		return NULL;
+	buf[len] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return len > 0 ? buf : NULL;
+}
+
+static bool run_argv(const char *const argv[]);
+
+static bool systemd_active(const char *unit)
+{
+	const char *argv[] = { "systemctl", "is-active", "--quiet", unit,
+			       NULL };
+
+	return run_argv(argv);
+}
+
+/* A process that is alive and not a zombie, named comm. */
+static bool proc_alive(pid_t pid, const char *comm)
+{
+	char path[64], buf[256];
+	FILE *f;
+	bool ok = false;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return false;
+	if (fgets(buf, sizeof(buf), f) != NULL) {
+		char *l = strchr(buf, '('), *r = strrchr(buf, ')');
+
+		ok = l != NULL && r != NULL && r > l &&
+		     (size_t)(r - l - 1) == strlen(comm) &&
+		     strncmp(l + 1, comm, strlen(comm)) == 0 &&
+		     r[1] == ' ' && r[2] != 'Z' && r[2] != 'X';
+	}
+	fclose(f);
+	return ok;
+}
+
+/* The running winbindd of this smb.conf: Samba's pid directory. */
+static pid_t winbindd_pid(void)
+{
+	const char *argv[] = { "testparm", "-s", "--parameter-name",
+			       "pid directory", o.configfile, NULL };
+	char path[4200];
+	char *dir;
+	long pid = 0;
+	FILE *f;
+
+	if (o.configfile == NULL)
+		argv[4] = NULL;
+	dir = capture(argv);
+	if (dir == NULL)
+		dir = "/run/samba";
+	snprintf(path, sizeof(path), "%s/winbindd.pid", dir);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%ld", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	return pid > 1 && proc_alive((pid_t)pid, "winbindd") ? (pid_t)pid : 0;
+}
+
+static bool run_argv(const char *const argv[])
+{
+	pid_t pid = fork();
+	int st = -1;
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(o.json ? 2 : null, 1);
+		}
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	return st == 0;
+}
+
+static bool winbind_start(struct wb_hold *h)
+{
+	const char *sd[] = { "systemctl", "start", "winbind", NULL };
+	const char *wd[] = { "winbindd", "-D", "-s", o.configfile, NULL };
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	bool ok;
+
+	if (o.configfile == NULL)
+		wd[2] = NULL;
+	ok = h->systemd ? run_argv(sd) : run_argv(wd);
+	for (int i = 0; ok && i < 100 && winbindd_pid() == 0; i++)
+		nanosleep(&ts, NULL);
+	return ok && winbindd_pid() != 0;
+}
+
+static void hold_winbind(void *private_data, bool on)
+{
+	struct wb_hold *h = private_data;
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	pid_t pid;
+	bool ok;
+	int fd;
+
+	if (on) {
+		pid = winbindd_pid();
+		if (pid == 0)
+			return;
+		h->systemd = systemd_active("winbind");
+		fd = open(h->held_path, O_WRONLY | O_CREAT | O_TRUNC |
+			  O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd >= 0) {
+			dprintf(fd, "%s\n", h->systemd ? "systemd" : "direct");
+			fsync(fd);
+			close(fd);
+		}
+		if (h->systemd) {
+			const char *sd[] = { "systemctl", "stop", "winbind",
+					     NULL };
+
+			ok = run_argv(sd);
+		} else {
+			ok = kill(pid, SIGTERM) == 0;
+		}
+		for (int i = 0; ok && i < 100 && proc_alive(pid, "winbindd");
+		     i++)
+			nanosleep(&ts, NULL);
+		ok = ok && !proc_alive(pid, "winbindd");
+		h->stopped = true;
+		fprintf(stderr, " * Stopping winbind (pid %ld) while the "
+			"password changes ... %s\n", (long)pid,
+			ok ? "done" : "FAILED");
+		return;
+	}
+	if (!h->stopped)
+		return;
+	ok = winbind_start(h);
+	h->stopped = false;
+	h->started = ok;
+	if (ok)
+		unlink(h->held_path);
+	fprintf(stderr, " * Starting winbind ... %s\n", ok ? "done" :
+		"FAILED (the next netchk reset tries again)");
+}
+
+/* A run killed while winbindd was held off: start it again. */
+static void winbind_recover(struct wb_hold *h)
+{
+	char buf[32] = "";
+	bool ok;
+	int fd = open(h->held_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = '\0';
+	close(fd);
+	if (winbindd_pid() != 0) {
+		unlink(h->held_path);
+		return;
+	}
+	h->systemd = strncmp(buf, "systemd", 7) == 0;
+	ok = winbind_start(h);
+	h->started = ok;
+	if (ok)
+		unlink(h->held_path);
+	fprintf(stderr, " * Starting winbind, held off by an interrupted "
+		"netchk reset ... %s\n", ok ? "done" : "FAILED");
+}
+
 static void render(FILE *out, const struct sc_reset_result *r)
 {
 	const struct sc_verify_result *b = r->before;
@@ -222,6 +450,7 @@ static void render(FILE *out, const struct sc_reset_result *r)
 int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 {
 	struct sc_reset_opts opts = { 0 };
+	struct wb_hold hold = { 0 };
 	struct sc_reset_result *res = NULL;
 	struct sc_error *err = NULL;
 	TALLOC_CTX *mem = NULL;
@@ -253,9 +482,14 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 			     o.timeout);
 		goto done;
 	}
-	if (o.enable && o.user == NULL) {
-		netchk_error("--enable needs -U USER (an administrator "
-			     "re-enables the account)");
+	if (o.enable && o.user == NULL && !o.use_ccache) {
+		netchk_error("--enable needs -U USER or --use-ccache (an "
+			     "administrator re-enables the account)");
+		goto done;
+	}
+	if (o.use_ccache && o.password_file != NULL) {
+		netchk_error("--use-ccache and --password-file exclude each "
+			     "other");
 		goto done;
 	}
 	if (o.password_file != NULL && o.user == NULL) {
@@ -276,9 +510,26 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 	if (!o.quiet)
 		opts.verify.message = progress;
 	opts.dry_run = o.dry_run;
+	if (!o.dry_run) {
+		hold.held_path = talloc_asprintf(mem, "%s/%s", o.state_dir ?
+						 o.state_dir :
+						 DEFAULT_STATE_DIR, HELD_FILE);
+		if (hold.held_path == NULL)
+			goto done;
+		opts.hold = hold_winbind;
+		opts.hold_data = &hold;
+	}
 	opts.force = o.force;
 	opts.enable = o.enable;
-	if (o.user != NULL && !o.dry_run) {
+	if (o.use_ccache) {
+		/* -U, if given, names the principal the cache must hold. */
+		const char *cc = getenv("KRB5CCNAME");
+
+		opts.admin_user = o.user;
+		opts.admin_ccache = talloc_strdup(mem, cc != NULL ? cc : "");
+		if (opts.admin_ccache == NULL)
+			goto done;
+	} else if (o.user != NULL && !o.dry_run) {
 		opts.admin_user = o.user;
 		opts.admin_password = admin_password(mem);
 		if (opts.admin_password == NULL)
@@ -290,6 +541,9 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 	}
 
 	rc = sc_reset(mem, &opts, &res, &err);
+	/* After the journal is settled, on every outcome. */
+	if (hold.held_path != NULL)
+		winbind_recover(&hold);
 	if (rc != SC_OK) {
 		netchk_error("%s", err != NULL && err->message != NULL ?
 			     err->message : sc_rc_name(rc));
@@ -300,7 +554,9 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 		fflush(stdout);
 	}
 	if (!o.dry_run && !o.no_restart) {
-		if (res->changed_secrets && restart("winbind"))
+		/* Held off and started again: it read the new secret. */
+		if (res->changed_secrets && !hold.started &&
+		    restart("winbind"))
 			restarted[n_restarted++] = "winbind";
 		if (res->changed_keytab && restart("sssd"))
 			restarted[n_restarted++] = "sssd";

@@ -8,7 +8,7 @@ PACKAGES=(
 	build-essential meson ninja-build pkg-config
 	samba-dev libtalloc-dev libtevent-dev libtdb-dev libwbclient-dev
 	libsmbclient-dev libkrb5-dev libpopt-dev libldap2-dev
-	libsasl2-dev libgnutls28-dev libcmocka-dev
+	libsasl2-dev libgnutls28-dev nettle-dev libcmocka-dev
 	# the libFuzzer target of tests/fuzz (run-all.sh)
 	clang
 	# t-docs.sh runs the zsh and fish completions

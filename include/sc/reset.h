@@ -90,7 +90,17 @@ struct sc_reset_opts {
 	bool enable;			/* enable a disabled account */
 	const char *admin_user;		/* NULL: no administrator */
 	const struct sc_secret *admin_password;
+	const char *admin_ccache;	/* else: administrator's TGT in this
+					 * ccache (kadmin/changepw by TGS) */
 	const char *net_binary;		/* NULL: "net" from PATH */
+	/*
+	 * Hold-off of services that cache the secret (winbindd): called with
+	 * true right before a change is journalled (before the DC is
+	 * touched), with false once the stores are written or the change
+	 * failed.  NULL: nothing is held off.
+	 */
+	void (*hold)(void *private_data, bool on);
+	void *hold_data;
 };
 
 struct sc_reset_result {

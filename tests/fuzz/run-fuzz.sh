@@ -11,13 +11,23 @@ CC=${FUZZ_CC:-clang}
 command -v "$CC" >/dev/null || { echo "run-fuzz: $CC not found" >&2; exit 1; }
 mkdir -p "$WORK/corpus"
 # shellcheck disable=SC2046
+# The parser names NTSTATUS codes through Samba's tables; the fuzz build
+# links them (and so the rest of libsc's Samba side) directly, as the
+# static test library does (SC_SAMBA_LINKED).
 "$CC" -g -O1 -fsanitize=fuzzer,address,undefined \
 	-D_GNU_SOURCE=1 -DHAVE_IMMEDIATE_STRUCTURES=1 -DSC_VERSION='"fuzz"' \
-	-I"$SRC/include" -I"$SRC/libsc" $(pkg-config --cflags talloc krb5) \
+	-DSC_SAMBA_LINKED \
+	-I"$SRC/include" -I"$SRC/libsc" \
+	$(pkg-config --cflags talloc tevent krb5 nettle dcerpc samba-hostconfig) \
 	"$SRC/tests/fuzz/fuzz-explain.c" "$SRC/libsc/explain.c" \
 	"$SRC/libsc/explain-parse.c" "$SRC/libsc/error.c" \
-	-o "$WORK/fuzz-explain" $(pkg-config --libs talloc krb5) -lcom_err \
-	-lsamba-errors
+	"$SRC/libsc/module-loader.c" "$SRC/libsc/samba-glue.c" \
+	"$SRC/libsc/probe-netlogon.c" "$SRC/libsc/crypto.c" \
+	"$SRC/libsc/secret.c" \
+	-o "$WORK/fuzz-explain" \
+	$(pkg-config --libs talloc tevent krb5 nettle dcerpc ndr ndr_standard \
+		samba-util samba-hostconfig samba-credentials gnutls) \
+	-lcom_err -lsamba-errors
 # Seeds: every form the man page promises.
 i=0
 for s in 0xC0000022 C0000022 -1073741790 3221225506 NT_STATUS_ACCESS_DENIED \
