@@ -7,13 +7,13 @@ _netchk()
 
     local verbs="verify reset check explain"
     local global_opts="--help --version"
-    local verify_opts="--configfile --keytab --server --path --timeout --json
+    local verify_opts="--configfile --keytab --server --site --path --timeout --json
         --recheck --all-dcs --state-dir --quiet --help"
     local reset_opts="--configfile --keytab --server --timeout --dry-run
         --force --json --enable --user --password-file --use-ccache --no-restart --restart-command
         --state-dir --quiet --help"
     local explain_opts="--json --list --help"
-    local check_opts="--configfile --keytab --server --timeout --warning
+    local check_opts="--configfile --keytab --server --site --timeout --warning
         --critical --clock-warning --clock-critical --format --textfile
         --cached --status-file --state-dir --all-dcs --verbose --help
         --version"
@@ -59,6 +59,7 @@ _netchk()
         --restart-command) COMPREPLY=($(compgen -c -- "$cur")); return ;;
         --user|-U) return ;;
         --server|-S|-H) _known_hosts_real -- "$cur"; return ;;
+        --site) return ;;
         --timeout|-t) COMPREPLY=($(compgen -W "2 5 10 30" -- "$cur")); return ;;
         --path|-p)
             local prefix=${cur%,*}

@@ -15,8 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <krb5/krb5.h>
+#include <profile.h>
 #include "sc-private.h"
 
+#define SCI_DEFAULT_CLOCKSKEW 300	/* MIT's and AD's default */
 #define SCI_DEFAULT_SMB_CONF "/etc/samba/smb.conf"
 
 static char *upper(TALLOC_CTX *mem_ctx, const char *s)
@@ -55,6 +57,29 @@ static char *krb5_default_realm(TALLOC_CTX *mem_ctx)
 	}
 	krb5_free_context(kctx);
 	return r;
+}
+
+/*
+ * The clock skew Kerberos tolerates here: libdefaults clockskew, read by
+ * MIT's own profile code as MIT reads it (an integer of seconds).
+ */
+static int krb5_clockskew(void)
+{
+	krb5_context kctx = NULL;
+	profile_t prof = NULL;
+	int v = SCI_DEFAULT_CLOCKSKEW;
+
+	if (krb5_init_context(&kctx) != 0)
+		return v;
+	if (krb5_get_profile(kctx, &prof) == 0) {
+		if (profile_get_integer(prof, "libdefaults", "clockskew", NULL,
+					SCI_DEFAULT_CLOCKSKEW, &v) != 0 ||
+		    v <= 0)
+			v = SCI_DEFAULT_CLOCKSKEW;
+		profile_release(prof);
+	}
+	krb5_free_context(kctx);
+	return v;
 }
 
 static char *krb5_default_keytab(TALLOC_CTX *mem_ctx)
@@ -119,6 +144,7 @@ enum sc_rc sc_config_load(TALLOC_CTX *mem_ctx, const char *smb_conf,
 		c->realm = krb5_default_realm(c);
 	c->security_ads = lp->security_ads;
 	c->machine_password_timeout = lp->machine_password_timeout;
+	c->clockskew = krb5_clockskew();
 	c->secrets_path = lp->secrets_path ?
 			  talloc_strdup(c, lp->secrets_path) : NULL;
 	c->state_dir = lp->state_dir ? talloc_strdup(c, lp->state_dir) : NULL;

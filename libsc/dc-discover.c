@@ -319,6 +319,44 @@ enum sc_rc sc_dc_discover(TALLOC_CTX *mem_ctx, const char *dns_domain,
 			  struct sc_dc **dcs_out, size_t *count_out,
 			  struct sc_error **err_out)
 {
+	return sc_dc_discover_site(mem_ctx, dns_domain, NULL, dcs_out,
+				   count_out, err_out);
+}
+
+/*
+ * Put the DCs of the host's site first, as a member's own DC locator
+ * does (MS-ADTS 6.3.6): _ldap._tcp.<site>._sites.dc._msdcs.<domain>,
+ * then the rest of the domain.  A site without records is no error: the
+ * domain-wide list is what the host would fall back to as well.
+ */
+static void prefer_site(TALLOC_CTX *tmp_ctx, const char *dns_domain,
+			const char *site, struct sci_srv **srv,
+			size_t *nsrv)
+{
+	struct sci_srv *local = NULL, *all;
+	size_t nlocal = 0;
+	const char *qname;
+
+	qname = talloc_asprintf(tmp_ctx, "_ldap._tcp.%s._sites.dc._msdcs.%s",
+				site, dns_domain);
+	if (qname == NULL ||
+	    srv_query(tmp_ctx, qname, &local, &nlocal, NULL, tmp_ctx) !=
+	    SC_OK || nlocal == 0)
+		return;
+	sci_srv_sort(local, nlocal);
+	all = talloc_zero_array(tmp_ctx, struct sci_srv, nlocal + *nsrv);
+	if (all == NULL)
+		return;
+	memcpy(all, local, nlocal * sizeof(*all));
+	memcpy(all + nlocal, *srv, *nsrv * sizeof(*all));
+	*srv = all;
+	*nsrv += nlocal;
+}
+
+enum sc_rc sc_dc_discover_site(TALLOC_CTX *mem_ctx, const char *dns_domain,
+			       const char *site, struct sc_dc **dcs_out,
+			       size_t *count_out, struct sc_error **err_out)
+{
 	TALLOC_CTX *tmp_ctx;
 	struct sci_srv *srv = NULL;
 	size_t nsrv = 0;
@@ -348,6 +386,8 @@ enum sc_rc sc_dc_discover(TALLOC_CTX *mem_ctx, const char *dns_domain,
 	if (rc != SC_OK)
 		goto done;
 	sci_srv_sort(srv, nsrv);
+	if (site != NULL && site[0] != '\0')
+		prefer_site(tmp_ctx, dns_domain, site, &srv, &nsrv);
 
 	dcs = talloc_zero_array(tmp_ctx, struct sc_dc, nsrv);
 	if (dcs == NULL) {

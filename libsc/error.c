@@ -119,6 +119,8 @@ const char *sc_krb5_code_name(int32_t code)
 
 	if (code == KRB5_KDC_UNREACH)
 		return "KRB5_KDC_UNREACH";
+	if (code == KRB5_KDCREP_SKEW)
+		return "KRB5_KDCREP_SKEW";
 	if (code == KRB5_REALM_UNKNOWN)
 		return "KRB5_REALM_UNKNOWN";
 	if (code == KRB5_KT_NOTFOUND)

@@ -111,13 +111,13 @@ bool sci_plan_skewed(const struct sc_verify_result *res, const char **dc_out,
 	for (size_t i = 0; res != NULL && i < res->dc_count; i++) {
 		const struct sc_dc_report *rep = &res->dcs[i];
 		const struct sc_ldap_result *l = rep->ldap;
+		int limit = rep->max_skew > 0 ? rep->max_skew : MAX_SKEW;
 		bool skew = l != NULL && l->have_time &&
-			    llabs(l->clock_offset) > MAX_SKEW;
+			    llabs(l->clock_offset) > limit;
 
 		for (size_t j = 0; !skew && j < rep->attempt_count; j++)
 			skew = rep->attempts[j].has_krb5 &&
-			       rep->attempts[j].krb5_code ==
-			       KRB5KRB_AP_ERR_SKEW;
+			       sci_krb5_is_skew(rep->attempts[j].krb5_code);
 		if (!skew)
 			continue;
 		*dc_out = rep->dc.name;
@@ -153,7 +153,10 @@ static bool plan_skew(struct sc_plan *p, const struct sc_verify_result *res)
 				    "changed while the clocks disagree, "
 				    "--force included; %s",
 				    dc != NULL ? dc : "the DC",
-				    when != NULL ? when : "?", MAX_SKEW,
+				    when != NULL ? when : "?",
+				    res->config != NULL &&
+				    res->config->clockskew > 0 ?
+				    res->config->clockskew : MAX_SKEW,
 				    sc_repair_text(SC_REPAIR_FIX_TIME));
 	return true;
 }

@@ -89,6 +89,17 @@ const char *sci_ntstatus_message_impl(uint32_t ntstatus);
 uint32_t sci_ntstatus_code_impl(const char *name);
 bool sci_ntstatus_code(const char *name, uint32_t *code_out);
 
+/*
+ * A clock skew, whoever noticed it: the KDC (KRB_AP_ERR_SKEW) or MIT
+ * checking the KDC's reply against this host's clockskew
+ * (KRB5_KDCREP_SKEW).  Never a statement about the secret.
+ */
+static inline bool sci_krb5_is_skew(int32_t code)
+{
+	return code == -1765328347 /* KRB5KRB_AP_ERR_SKEW */ ||
+	       code == -1765328236 /* KRB5_KDCREP_SKEW */;
+}
+
 /* Emit one progress line through the caller's message callback. */
 void sci_message(const struct sc_verify_opts *opts, const char *fmt, ...)
 	PRINTF_ATTRIBUTE(2, 3);

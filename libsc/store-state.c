@@ -214,7 +214,7 @@ void sci_state_record(struct sci_state *state, const char *realm,
 	 * the clock was fixed.
 	 */
 	if (a->outcome == SC_OUTCOME_REJECTED &&
-	    ((a->has_krb5 && a->krb5_code == KRB5KRB_AP_ERR_SKEW) ||
+	    ((a->has_krb5 && sci_krb5_is_skew(a->krb5_code)) ||
 	     (a->has_ntstatus && a->ntstatus == NT_STATUS_TIME_DIFFERENCE)))
 		return;
 	for (i = 0; i < state->count; i++) {

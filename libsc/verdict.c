@@ -141,10 +141,11 @@ struct sc_verdict sc_verdict_compute(const struct sc_dc_report *rep,
 			  SC_REPAIR_FIX_NETWORK, rep);
 
 	/* 3. Time before passwords: a skew is never a bad password. */
-	if ((kr.has_krb5 && kr.krb5 == KRB5KRB_AP_ERR_SKEW) ||
+	if ((kr.has_krb5 && sci_krb5_is_skew(kr.krb5)) ||
 	    (kr.has_nt && kr.nt == NT_STATUS_TIME_DIFFERENCE_AT_DC) ||
 	    (ldap != NULL && ldap->have_time &&
-	     llabs(ldap->clock_offset) > SCI_MAX_SKEW))
+	     llabs(ldap->clock_offset) >
+	     (rep->max_skew > 0 ? rep->max_skew : SCI_MAX_SKEW)))
 		return mk(SC_HEALTH_BROKEN, SC_DIAG_CLOCK_SKEW,
 			  SC_REPAIR_FIX_TIME, rep);
 

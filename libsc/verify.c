@@ -747,6 +747,7 @@ static enum sc_rc probe_all(struct run *run, struct sc_dc *dcs, size_t ndc,
 	res->dc_count = ndc;
 	for (size_t i = 0; i < ndc; i++) {
 		res->dcs[i].dc = dcs[i];
+		res->dcs[i].max_skew = res->config->clockskew;
 		w[i].run = *run;
 		w[i].run.lock = &lock;
 		w[i].run.mem = talloc_new(NULL);
@@ -919,8 +920,8 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 		dcs = dc;
 		ndc = 1;
 	} else {
-		rc = sc_dc_discover(res, res->config->dns_domain, &dcs, &ndc,
-				    err_out);
+		rc = sc_dc_discover_site(res, res->config->dns_domain,
+					 opts->site, &dcs, &ndc, err_out);
 		if (rc != SC_OK)
 			goto done;
 	}
@@ -963,6 +964,7 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 		struct sc_dc_report *rep = &res->dcs[res->dc_count++];
 
 		rep->dc = dcs[i];
+		rep->max_skew = res->config->clockskew;
 		rc = probe_dc(&run, rep, err_out);
 		if (rc != SC_OK)
 			goto done;

@@ -183,6 +183,7 @@ struct check_model *check_model_from_verify(TALLOC_CTX *mem_ctx,
 	m->account = talloc_strdup(m, res->account);
 	m->realm = talloc_strdup(m, res->config->realm);
 	m->pw_timeout = res->config->machine_password_timeout;
+	m->clockskew = res->config->clockskew;
 	if (res->secrets != NULL && res->secrets->have_last_change) {
 		m->have_pw_change = true;
 		m->pw_change = res->secrets->last_change;
@@ -328,11 +329,13 @@ char *check_model_save(TALLOC_CTX *mem_ctx, const struct check_model *m)
 		return NULL;
 	s = talloc_asprintf(tmp_ctx, "%s\nwhen %" PRId64 "\nduration %.3f\n"
 			    "account %s\nrealm %s\nstate %s\nsummary %s\n"
-			    "pw_timeout %" PRId64 "\n", STATUS_MAGIC, m->when,
+			    "pw_timeout %" PRId64 "\nclockskew %" PRId64 "\n",
+			    STATUS_MAGIC, m->when,
 			    m->duration, esc(tmp_ctx, m->account),
 			    esc(tmp_ctx, m->realm),
 			    check_state_name(m->state),
-			    esc(tmp_ctx, m->summary), m->pw_timeout);
+			    esc(tmp_ctx, m->summary), m->pw_timeout,
+			    m->clockskew);
 	if (s != NULL && m->diagnosis != NULL)
 		s = talloc_asprintf_append(s, "diagnosis %s\n",
 					   esc(tmp_ctx, m->diagnosis));
@@ -474,6 +477,8 @@ static bool load_line(struct check_model *m, char *key, char *val,
 		return (m->repair = unesc(m, val)) != NULL;
 	if (strcmp(key, "pw_timeout") == 0)
 		return int64_of(val, &m->pw_timeout);
+	if (strcmp(key, "clockskew") == 0)
+		return int64_of(val, &m->clockskew);
 	if (strcmp(key, "pw_change") == 0)
 		return (m->have_pw_change = int64_of(val, &m->pw_change));
 	if (strcmp(key, "last_success") == 0)

@@ -62,6 +62,7 @@ struct check_model {
 	bool have_pw_change;
 	int64_t pw_change;		/* last machine password change */
 	int64_t pw_timeout;		/* the host's rotation interval, s */
+	int64_t clockskew;		/* Kerberos clock limit, s (0: 300) */
 	bool have_kvno;
 	uint32_t keytab_kvno;
 	bool have_success;

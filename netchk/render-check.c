@@ -18,6 +18,8 @@ static void effective(const struct check_model *m,
 		      const struct check_thresholds *th,
 		      struct check_thresholds *out)
 {
+	double crit, warn;
+
 	*out = *th;
 	/* twice the host's own rotation interval: rotation has stopped */
 	if (!out->pw_warn.set && m->pw_timeout > 0) {
@@ -26,17 +28,20 @@ static void effective(const struct check_model *m,
 		out->pw_warn.start = 0;
 		out->pw_warn.end = 2.0 * (double)m->pw_timeout;
 	}
+	/* critical at the host's own Kerberos limit (krb5.conf clockskew) */
+	crit = m->clockskew > 0 ? (double)m->clockskew : CLOCK_CRIT;
+	warn = crit < CLOCK_WARN ? crit : CLOCK_WARN;
 	if (!out->clock_warn.set) {
 		out->clock_warn.set = out->clock_warn.has_start =
 			out->clock_warn.has_end = true;
-		out->clock_warn.start = -CLOCK_WARN;
-		out->clock_warn.end = CLOCK_WARN;
+		out->clock_warn.start = -warn;
+		out->clock_warn.end = warn;
 	}
 	if (!out->clock_crit.set) {
 		out->clock_crit.set = out->clock_crit.has_start =
 			out->clock_crit.has_end = true;
-		out->clock_crit.start = -CLOCK_CRIT;
-		out->clock_crit.end = CLOCK_CRIT;
+		out->clock_crit.start = -crit;
+		out->clock_crit.end = crit;
 	}
 }
 

@@ -29,6 +29,7 @@ static struct {
 	char *configfile;
 	char *keytab;
 	char *server;
+	char *site;
 	int timeout;
 	char *warning;
 	char *critical;
@@ -54,6 +55,8 @@ const struct poptOption netchk_check_options[] = {
 	  "keytab to check (default: the one Samba uses)", "KEYTAB" },
 	{ "server", 'H', POPT_ARG_STRING, &o.server, 0,
 	  "check against this DC only (default: DNS SRV discovery)", "DC" },
+	{ "site", 0, POPT_ARG_STRING, &o.site, 0,
+	  "AD site of this host: its DCs are tried first", "SITE" },
 	{ "timeout", 't', POPT_ARG_INT, &o.timeout, 0,
 	  "seconds per network exchange (default 5)", "SECONDS" },
 	{ "all-dcs", 0, POPT_ARG_NONE, &o.all_dcs, 0,
@@ -378,6 +381,7 @@ int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 	vo.smb_conf = o.configfile;
 	vo.keytab = o.keytab;
 	vo.server = o.server;
+	vo.site = o.site;
 	vo.host = host;
 	vo.state_dir = o.state_dir;
 	vo.timeout = o.timeout;

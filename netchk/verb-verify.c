@@ -11,6 +11,7 @@ static struct {
 	char *configfile;
 	char *keytab;
 	char *server;
+	char *site;
 	char *paths;
 	char *state_dir;
 	int timeout;
@@ -27,6 +28,8 @@ const struct poptOption netchk_verify_options[] = {
 	  "keytab to check (default: the one Samba uses)", "KEYTAB" },
 	{ "server", 'S', POPT_ARG_STRING, &o.server, 0,
 	  "DC to verify against (default: DNS SRV discovery)", "DC" },
+	{ "site", 0, POPT_ARG_STRING, &o.site, 0,
+	  "AD site of this host: its DCs are tried first", "SITE" },
 	{ "path", 'p', POPT_ARG_STRING, &o.paths, 0,
 	  "paths to verify, comma separated (default all)",
 	  "netlogon,kerberos,ldap" },
@@ -121,6 +124,7 @@ int netchk_verify(const struct netchk_verb *verb, int argc, const char **argv)
 	opts.smb_conf = o.configfile;
 	opts.keytab = o.keytab;
 	opts.server = o.server;
+	opts.site = o.site;
 	opts.host = host;
 	opts.state_dir = o.state_dir;
 	opts.timeout = o.timeout;

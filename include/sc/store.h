@@ -41,6 +41,7 @@ struct sc_config {
 	const char *keytab_name;	/* keytab holding the account */
 	const char *state_dir;		/* Samba state directory */
 	int machine_password_timeout;	/* seconds, 0 = never rotate */
+	int clockskew;			/* krb5.conf clockskew, s (300) */
 	bool security_ads;		/* security = ads */
 };
 

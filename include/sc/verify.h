@@ -76,6 +76,7 @@ struct sc_dc_report {
 	struct sc_ldap_result *ldap;	/* NULL if the path was not run */
 	struct sc_path_state paths[SC_PATH_COUNT];
 	bool path_run[SC_PATH_COUNT];
+	int max_skew;			/* Kerberos clock limit, s; 0: 300 */
 	struct sc_verdict_dc {		/* this DC's own verdict */
 		enum sc_health health;
 		enum sc_diag diag;
@@ -102,6 +103,7 @@ struct sc_verify_opts {
 	const char *smb_conf;		/* NULL: Samba's default */
 	const char *keytab;		/* NULL: what Samba uses */
 	const char *server;		/* NULL: DNS SRV discovery */
+	const char *site;		/* AD site whose DCs come first */
 	const char *host;		/* account to verify, NULL: this host */
 	const char *state_dir;		/* NULL: /var/lib/netchk */
 	unsigned paths;			/* bit mask of 1 << enum sc_path */
@@ -152,6 +154,14 @@ const char *sc_repair_text(enum sc_repair repair);
 enum sc_rc sc_dc_discover(TALLOC_CTX *mem_ctx, const char *dns_domain,
 			  struct sc_dc **dcs_out, size_t *count_out,
 			  struct sc_error **err_out);
+
+/*
+ * The same, with the DCs of site (when not NULL) first:
+ * _ldap._tcp.<site>._sites.dc._msdcs.<dns_domain>, then the domain's.
+ */
+enum sc_rc sc_dc_discover_site(TALLOC_CTX *mem_ctx, const char *dns_domain,
+			       const char *site, struct sc_dc **dcs_out,
+			       size_t *count_out, struct sc_error **err_out);
 
 /* Resolve one DC name (or address) to a struct sc_dc. */
 enum sc_rc sc_dc_resolve(TALLOC_CTX *mem_ctx, const char *name,

@@ -60,7 +60,7 @@ expect_eq "$(rc_of live)" 0 "service command: OK"
 expect_grep live '^NETCHK OK - MEMBER1\$: trust OK' "service command output"
 expect_eq "$(cat "$OUT/status.mode")" 644 "status file world-readable"
 # nothing but the model's keys: no secret, no fingerprint
-if grep -vqE '^(netchk-check-status 1|(when|duration|account|realm|state|summary|diagnosis|repair|pw_timeout|pw_change|keytab_kvno|last_success|dc|dc_clock|dc_kvno|path) .*|end)$' "$OUT/status"; then
+if grep -vqE '^(netchk-check-status 1|(when|duration|account|realm|state|summary|diagnosis|repair|pw_timeout|clockskew|pw_change|keytab_kvno|last_success|dc|dc_clock|dc_kvno|path) .*|end)$' "$OUT/status"; then
 	not_ok "status file has unexpected lines"
 else ok "status file holds only the check model"; fi
 expect_no_grep status '[0-9a-f]{16}' "no fingerprint in the status file"

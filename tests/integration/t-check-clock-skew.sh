@@ -36,3 +36,25 @@ expect_grep stdout '^NETCHK WARNING - clock offset -2[0-9][0-9] s to dc1' "warni
 # the skew was not remembered as a rejection: fixed clock, fixed check
 check
 expect_rc 0 "real clock: OK again"
+
+# The Kerberos limit is this host's own: krb5.conf clockskew = 120 makes
+# the same +4 min CRITICAL, a clock problem, in check, verify and reset.
+sed '/^\[libdefaults\]/a\    clockskew = 120' "$KRB5_CONFIG" >"$OUT/krb5-skew120.conf"
+grep -q 'clockskew = 120' "$OUT/krb5-skew120.conf" || { echo "Bail out! no clockskew line" >&2; exit 1; }
+skew120() {
+	member_run env KRB5_CONFIG="$OUT/krb5-skew120.conf" faketime -f +4m \
+		"$NETCHK_BIN" "$@"
+}
+skew120 check -s "$SMB_CONF" --state-dir "$STATE_DIR"
+expect_rc 2 "clockskew 120: CRITICAL at +4 min"
+expect_grep stdout "^NETCHK CRITICAL - MEMBER1\\\$: clock skew -2[0-9][0-9] s" "names the clock skew"
+expect_grep stdout "'clock_offset'=-2[0-9][0-9]s;-120:120;-120:120" "thresholds follow clockskew"
+skew120 verify -s "$SMB_CONF" --state-dir "$STATE_DIR" --json
+expect_rc 2 "verify: broken"
+expect_json '.verdict.diagnosis' clock-skew "verify: clock-skew"
+kvno=$(dc_attr msDS-KeyVersionNumber)
+skew120 reset -s "$SMB_CONF" --state-dir "$STATE_DIR" --force --no-restart
+expect_rc 2 "reset refuses"
+expect_grep stdout "limit of 120 s" "reset names the host's limit"
+expect_no_grep stderr "remembered" "a skew answer is never remembered"
+expect_eq "$(dc_attr msDS-KeyVersionNumber)" "$kvno" "DC kvno unchanged"

@@ -243,6 +243,23 @@ static void test_skew(void **state)
 	kr(&w, 1, SC_OUTCOME_REJECTED, KRB5KRB_AP_ERR_SKEW, false, 0);
 	expect(&w, SC_HEALTH_BROKEN, SC_DIAG_CLOCK_SKEW, SC_REPAIR_FIX_TIME);
 
+	/* MIT itself may notice: the KDC reply is outside our clockskew */
+	init(&w);
+	nl(&w, SC_CAND_CURRENT, SC_OUTCOME_ACCEPTED, 0);
+	kr(&w, 1, SC_OUTCOME_REJECTED, KRB5_KDCREP_SKEW, false, 0);
+	expect(&w, SC_HEALTH_BROKEN, SC_DIAG_CLOCK_SKEW, SC_REPAIR_FIX_TIME);
+
+	/* the host's own limit: 120 s makes 150 s a skew */
+	init(&w);
+	nl(&w, SC_CAND_CURRENT, SC_OUTCOME_ACCEPTED, 0);
+	kr(&w, 1, SC_OUTCOME_ACCEPTED, 0, false, 0);
+	w.ldap.reached = w.ldap.have_time = true;
+	w.ldap.clock_offset = 150;
+	w.rep.ldap = &w.ldap;
+	expect(&w, SC_HEALTH_OK, SC_DIAG_HEALTHY, SC_REPAIR_NONE);
+	w.rep.max_skew = 120;
+	expect(&w, SC_HEALTH_BROKEN, SC_DIAG_CLOCK_SKEW, SC_REPAIR_FIX_TIME);
+
 	init(&w);
 	nl(&w, SC_CAND_CURRENT, SC_OUTCOME_ACCEPTED, 0);
 	kr(&w, 1, SC_OUTCOME_ACCEPTED, 0, false, 0);
