@@ -90,6 +90,48 @@ static krb5_error_code initial_creds(TALLOC_CTX *tmp_ctx, struct kp *k,
 	return code;
 }
 
+/*
+ * The kpasswd request itself (RFC 3244 set-password, which an AD DC also
+ * takes for a change of one's own password) with creds for
+ * kadmin/changepw, for target (NULL: the creds' client).  The DC's
+ * answer goes to r; only a failed exchange is an error.
+ */
+static enum sc_rc set_password(TALLOC_CTX *mem_ctx, krb5_context ctx,
+			       krb5_creds *creds, krb5_principal target,
+			       const struct sc_secret *new_password,
+			       const struct sc_dc *dc,
+			       struct sci_kpasswd_result *r,
+			       struct sc_error **err_out)
+{
+	krb5_data rcode = { 0 }, rtext = { 0 };
+	struct sc_secret *pw;
+	krb5_error_code code;
+	int result = -1;
+
+	/* MIT wants a C string: a wiping, NUL-terminated copy. */
+	pw = sc_secret_new(NULL, NULL, new_password->len + 1);
+	if (pw == NULL)
+		return SC_ENOMEM;
+	memcpy(pw->data, new_password->data, new_password->len);
+	pw->data[new_password->len] = '\0';
+	code = krb5_set_password(ctx, creds, (char *)pw->data, target,
+				 &result, &rcode, &rtext);
+	talloc_free(pw);
+	if (code != 0) {
+		krb5_free_data_contents(ctx, &rcode);
+		krb5_free_data_contents(ctx, &rtext);
+		return sci_error(mem_ctx, err_out, SC_ENET, SC_ERRDOM_KRB5,
+				 code, "kpasswd to %s (%s) failed: %s",
+				 dc->name, dc->address, error_message(code));
+	}
+	r->result_code = result;
+	r->text = talloc_strndup(r, rtext.data != NULL ? rtext.data : "",
+				 rtext.length);
+	krb5_free_data_contents(ctx, &rcode);
+	krb5_free_data_contents(ctx, &rtext);
+	return r->text != NULL ? SC_OK : SC_ENOMEM;
+}
+
 enum sc_rc sci_kpasswd(TALLOC_CTX *mem_ctx, const char *realm,
 		       const struct sc_dc *dc, const char *client,
 		       const struct sc_secret *password,
@@ -102,11 +144,8 @@ enum sc_rc sci_kpasswd(TALLOC_CTX *mem_ctx, const char *realm,
 	struct sci_kpasswd_result *r;
 	struct kp *k = NULL;
 	krb5_context ctx = NULL;
-	krb5_data rcode = { 0 }, rtext = { 0 };
-	struct sc_secret *pw1 = NULL;
 	krb5_error_code code;
 	bool local = false;
-	int result = -1;
 	enum sc_rc rc;
 
 	if (tmp_ctx == NULL)
@@ -149,31 +188,12 @@ enum sc_rc sci_kpasswd(TALLOC_CTX *mem_ctx, const char *realm,
 		goto done;
 	}
 	r->authenticated = true;
-	pw1 = sc_secret_new(tmp_ctx, NULL, new_password->len + 1);
-	if (pw1 == NULL) {
-		rc = SC_ENOMEM;
+	rc = set_password(mem_ctx, k->ctx, &k->creds, k->target,
+			  new_password, dc, r, err_out);
+	if (rc != SC_OK)
 		goto done;
-	}
-	memcpy(pw1->data, new_password->data, new_password->len);
-	pw1->data[new_password->len] = '\0';
-	code = krb5_set_password(k->ctx, &k->creds, (char *)pw1->data,
-				 k->target, &result, &rcode, &rtext);
-	if (code != 0) {
-		rc = sci_error(mem_ctx, err_out, SC_ENET, SC_ERRDOM_KRB5, code,
-			       "kpasswd to %s (%s) failed: %s", dc->name,
-			       dc->address, error_message(code));
-		goto done;
-	}
-	r->result_code = result;
-	r->text = talloc_strndup(r, rtext.data != NULL ? rtext.data : "",
-				 rtext.length);
 	*result_out = talloc_move(mem_ctx, &r);
-	rc = SC_OK;
 done:
-	if (ctx != NULL) {
-		krb5_free_data_contents(ctx, &rcode);
-		krb5_free_data_contents(ctx, &rtext);
-	}
 	talloc_free(tmp_ctx);
 	return rc;
 }
@@ -383,11 +403,8 @@ enum sc_rc sci_kpasswd_ccache(TALLOC_CTX *mem_ctx, const char *realm,
 	krb5_ccache cc = NULL;
 	krb5_principal client = NULL, server = NULL, tprinc = NULL;
 	krb5_creds in, *out = NULL;
-	krb5_data rcode = { 0 }, rtext = { 0 };
-	struct sc_secret *pw1 = NULL;
 	krb5_error_code code;
 	char *why = NULL;
-	int result = -1;
 	enum sc_rc rc;
 
 	memset(&in, 0, sizeof(in));
@@ -433,30 +450,13 @@ enum sc_rc sci_kpasswd_ccache(TALLOC_CTX *mem_ctx, const char *realm,
 		goto done;
 	}
 	r->authenticated = true;
-	pw1 = sc_secret_new(tmp_ctx, NULL, new_password->len + 1);
-	if (pw1 == NULL) {
-		rc = SC_ENOMEM;
+	rc = set_password(mem_ctx, ctx, out, tprinc, new_password, dc, r,
+			  err_out);
+	if (rc != SC_OK)
 		goto done;
-	}
-	memcpy(pw1->data, new_password->data, new_password->len);
-	pw1->data[new_password->len] = '\0';
-	code = krb5_set_password(ctx, out, (char *)pw1->data, tprinc,
-				 &result, &rcode, &rtext);
-	if (code != 0) {
-		rc = sci_error(mem_ctx, err_out, SC_ENET, SC_ERRDOM_KRB5, code,
-			       "kpasswd to %s (%s) failed: %s", dc->name,
-			       dc->address, error_message(code));
-		goto done;
-	}
-	r->result_code = result;
-	r->text = talloc_strndup(r, rtext.data != NULL ? rtext.data : "",
-				 rtext.length);
 	*result_out = talloc_move(mem_ctx, &r);
-	rc = SC_OK;
 done:
 	if (ctx != NULL) {
-		krb5_free_data_contents(ctx, &rcode);
-		krb5_free_data_contents(ctx, &rtext);
 		if (out != NULL)
 			krb5_free_creds(ctx, out);
 		if (tprinc != NULL)
