@@ -1,6 +1,8 @@
 #!/bin/bash
 # Install the Debian 12 packages netchk needs to build, test and run its
 # lab domain.  Idempotent; quick when everything is present.
+# NETCHK_POLICY_RC_D: the policy-rc.d path (tests/t-deps.sh runs this with
+# stub dpkg-query/apt-get and a policy-rc.d of its own).
 set -euo pipefail
 
 PACKAGES=(
@@ -30,16 +32,18 @@ for p in "${PACKAGES[@]}"; do
 done
 if ((${#missing[@]} > 0)); then
 	echo "deps: installing ${missing[*]}" >&2
-	# Installing samba must not start daemons on this host.
-	policy=/usr/sbin/policy-rc.d
-	created_policy=0
+	# Installing samba must not start daemons on this host: a policy-rc.d
+	# that refuses, removed again however apt-get ends.  One already there
+	# (every Docker-built image has one) is left alone.  Under set -e no
+	# `(( )) &&` may end this block: false there ends the script, silently.
+	policy=${NETCHK_POLICY_RC_D:-/usr/sbin/policy-rc.d}
 	if [[ ! -e $policy ]]; then
+		trap 'rm -f "$policy"' EXIT
 		printf '#!/bin/sh\nexit 101\n' >"$policy"
 		chmod 755 "$policy"
-		created_policy=1
 	fi
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-	((created_policy)) && rm -f "$policy"
+	echo "deps: installed ${#missing[@]} packages" >&2
 fi
