@@ -32,7 +32,7 @@ ok() { PASSED=$((PASSED + 1)); echo "ok - $*"; }
 not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $*"; }
 
 lab_fresh() {
-	"$LAB" rebuild >"$OUT/lab.log" 2>&1 || {
+	"$LAB" rebuild "$@" >"$OUT/lab.log" 2>&1 || {
 		tail -20 "$OUT/lab.log" >&2
 		echo "Bail out! lab rebuild failed" >&2
 		exit 1
@@ -60,6 +60,27 @@ member_run() {
 
 netchk() {
 	member_run "$NETCHK_BIN" "$@"
+}
+
+# Run a command on member2 (adcli/sssd, no smb.conf); like member_run.
+member2_run() {
+	set +e
+	"$LAB" member2 "$@" >"$OUT/stdout" 2>"$OUT/stderr"
+	RC=$?
+	set -e
+	NRUN=$((${NRUN:-0} + 1))
+	cp "$OUT/stdout" "$OUT/stdout.$NRUN"
+	cp "$OUT/stderr" "$OUT/stderr.$NRUN"
+}
+
+# netchk on member2, as an admin types it there: no options.
+netchk2() {
+	member2_run "$NETCHK_BIN" "$@"
+}
+
+# The DC's view of MEMBER2$: dc2_attr msDS-KeyVersionNumber
+m2_attr() {
+	"$LAB" dc-account --member2 "$1" 2>/dev/null | sed -n "s/^$1: //p"
 }
 
 verify() {

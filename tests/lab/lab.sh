@@ -45,6 +45,14 @@ export LAB_MEMBER_FQDN=member1.netchk.test
 export LAB_MEMBER_IP=127.0.0.20
 export LAB_MEMBER_ACCOUNT='MEMBER1$'
 export LAB_MEMBER_PRINCIPAL='MEMBER1$@NETCHK.TEST'
+# The second member: joined the realmd/adcli way, sssd, no smb.conf, its
+# own /etc view (a copy of this machine's /etc with the lab's files in it)
+# and host name (FIELD-NOTES 11).
+export LAB_MEMBER2_NAME=MEMBER2
+export LAB_MEMBER2_FQDN=member2.netchk.test
+export LAB_MEMBER2_IP=127.0.0.21
+export LAB_MEMBER2_ACCOUNT='MEMBER2$'
+export LAB_MEMBER2_PRINCIPAL='MEMBER2$@NETCHK.TEST'
 export LAB_ADMIN_USER=administrator
 export LAB_ADMIN_PASS=Netchk.Admin.Pw1   # lab constant, not a secret
 
@@ -67,9 +75,17 @@ export LAB_MEMBER_KEYTAB="$LAB_MEMBER_DIR/krb5.keytab"
 export LAB_MEMBER_SECRETS="$LAB_MEMBER_DIR/private/secrets.tdb"
 export LAB_MEMBER_CCACHE="FILE:$LAB_MEMBER_DIR/run/krb5cc"
 
+export LAB_MEMBER2_DIR="$LAB_DIR/member2"
+export LAB_MEMBER2_ETC="$LAB_MEMBER2_DIR/etc"        # is /etc on member2
+export LAB_MEMBER2_KEYTAB="$LAB_MEMBER2_ETC/krb5.keytab"
+export LAB_MEMBER2_KRB5_CONF="$LAB_MEMBER2_ETC/krb5.conf"
+export LAB_MEMBER2_SSSD_CONF="$LAB_MEMBER2_ETC/sssd/sssd.conf"
+export LAB_MEMBER2_CCACHE="FILE:$LAB_MEMBER2_DIR/ccache/krb5cc"
+
 LAB_GOLDEN_DIR="$LAB_DIR/golden"
 LAB_LOG_DIR="$LAB_DIR/log"                 # logs of the lab's own steps
-LAB_GOLDEN_STAMP=".netchk-lab-golden-v1"
+LAB_GOLDEN_STAMP=".netchk-lab-golden-v2"   # v2: MEMBER2 joined
+LAB_GOLDEN_M2_KEYTAB=".member2.keytab"     # member2's keytab in the golden copy
 LAB_GOLDEN2_DIR="$LAB_DIR/golden-dc2"      # dc1 + dc2 after the join
 LAB_DC2_MARK="$LAB_DIR/.with-dc2"          # present while the lab has dc2
 # The domain's naming contexts (replicated to dc2 after its join).
@@ -125,12 +141,14 @@ preflight() {
     check_lab_path
     local tool
     for tool in ip samba samba-tool net smbclient winbindd wbinfo ldbsearch \
-                klist kinit mount unshare flock awk cmp "$LAB_PYTHON"; do
+                klist kinit mount unshare flock awk cmp adcli sssd hostname \
+                "$LAB_PYTHON"; do
         command -v "$tool" >/dev/null || die "missing tool: $tool"
     done
     # Bind-mount targets must already exist; the lab never creates them.
     [[ -d /run/samba ]] || die "/run/samba missing (is samba installed?)"
     [[ -f /etc/samba/smb.conf ]] || die "/etc/samba/smb.conf missing (is samba installed?)"
+    [[ -d /var/lib/sss && -d /var/log/sssd ]] || die "/var/lib/sss or /var/log/sssd missing (is sssd installed?)"
 }
 
 # Serialise state-changing subcommands on $LAB_DIR/.lock (fd 9; run_in
@@ -160,10 +178,12 @@ done
 shift
 exec "$@"'
 
-# overlay_args dc|member -> fills arrays OV_BINDS and OV_ENV.
+# overlay_args dc|dc2|member|member2 -> fills arrays OV_BINDS, OV_ENV and
+# OV_PREFIX (what the command runs under: member2's own host name).
 # /var/log/samba is overlaid too: samba-dcerpcd and the rpcd_* workers log
 # their start banner to /var/log/samba/log.<name> whatever `log file` says.
 overlay_args() {
+    OV_PREFIX=()
     case $1 in
         dc)
             OV_BINDS=("$LAB_DC_DIR/hosts" /etc/hosts
@@ -197,7 +217,17 @@ overlay_args() {
                     "KRB5_KTNAME=FILE:$LAB_MEMBER_KEYTAB"
                     "KRB5CCNAME=$LAB_MEMBER_CCACHE")
             ;;
-        *) die "unknown host '$1' (dc|dc2|member)" ;;
+        member2)
+            # /etc, sssd's state and /run are member2's own; /run holds
+            # sssd.pid, so netchk finds sssd where a real host has it.
+            OV_BINDS=("$LAB_MEMBER2_ETC" /etc
+                      "$LAB_MEMBER2_DIR/sss" /var/lib/sss
+                      "$LAB_MEMBER2_DIR/log" /var/log/sssd
+                      "$LAB_MEMBER2_DIR/run" /run)
+            OV_ENV=("KRB5CCNAME=$LAB_MEMBER2_CCACHE")
+            OV_PREFIX=(unshare -u sh -c 'hostname "$0" && exec "$@"' "$LAB_MEMBER2_FQDN")
+            ;;
+        *) die "unknown host '$1' (dc|dc2|member|member2)" ;;
     esac
 }
 
@@ -205,12 +235,13 @@ overlay_args() {
 # stdin/stdout/stderr pass through; the exit status is CMD's (125 = overlay).
 run_in() {
     local host=$1; shift
-    local -a OV_BINDS OV_ENV
+    local -a OV_BINDS OV_ENV OV_PREFIX
     overlay_args "$host"
     ns_exists || die "network namespace '$LAB_NETNS' does not exist (run: lab.sh up)"
     [[ -e ${OV_BINDS[0]} ]] || die "$host files missing under $LAB_DIR (run: lab.sh up)"
-    env "${OV_ENV[@]}" ip netns exec "$LAB_NETNS" \
-        sh -c "$LAB_OVERLAY_SH" lab-overlay "${OV_BINDS[@]}" -- "$@" 9>&-
+    env -u KRB5_CONFIG -u KRB5_KTNAME "${OV_ENV[@]}" ip netns exec "$LAB_NETNS" \
+        sh -c "$LAB_OVERLAY_SH" lab-overlay "${OV_BINDS[@]}" -- \
+        "${OV_PREFIX[@]}" "$@" 9>&-
 }
 
 # run_files_in dc|member CMD... : like run_in but needs no netns (for pure
@@ -218,10 +249,11 @@ run_in() {
 run_files_in() {
     local host=$1; shift
     if ns_exists; then run_in "$host" "$@"; return; fi
-    local -a OV_BINDS OV_ENV
+    local -a OV_BINDS OV_ENV OV_PREFIX
     overlay_args "$host"
-    env "${OV_ENV[@]}" unshare -m --propagation private \
-        sh -c "$LAB_OVERLAY_SH" lab-overlay "${OV_BINDS[@]}" -- "$@" 9>&-
+    env -u KRB5_CONFIG -u KRB5_KTNAME "${OV_ENV[@]}" unshare -m --propagation private \
+        sh -c "$LAB_OVERLAY_SH" lab-overlay "${OV_BINDS[@]}" -- \
+        "${OV_PREFIX[@]}" "$@" 9>&-
 }
 
 # ---------------------------------------------------------------------------
@@ -293,7 +325,7 @@ netns_create() {
     ip netns add "$LAB_NETNS"
     ip -n "$LAB_NETNS" link set lo up
     local addr
-    for addr in "$LAB_DC_IP" "$LAB_DC2_IP" "$LAB_MEMBER_IP"; do
+    for addr in "$LAB_DC_IP" "$LAB_DC2_IP" "$LAB_MEMBER_IP" "$LAB_MEMBER2_IP"; do
         ip -n "$LAB_NETNS" addr add "$addr/8" dev lo
     done
 }
@@ -647,9 +679,13 @@ golden_create() {
     log "first start ready at $(elapsed_since "$t0") s"
     dc_ensure_dns
     log "DNS checked at $(elapsed_since "$t0") s"
+    write_member2_files
+    member2_join
+    log "$LAB_MEMBER2_NAME joined with adcli at $(elapsed_since "$t0") s"
     dc_stop
     rm -rf "$LAB_GOLDEN_DIR.tmp"
     cp -a "$LAB_DC_DIR" "$LAB_GOLDEN_DIR.tmp"
+    cp -p "$LAB_MEMBER2_KEYTAB" "$LAB_GOLDEN_DIR.tmp/$LAB_GOLDEN_M2_KEYTAB"
     find "$LAB_GOLDEN_DIR.tmp/run" -mindepth 1 -delete
     find "$LAB_GOLDEN_DIR.tmp/log" -mindepth 1 -delete
     samba --version >"$LAB_GOLDEN_DIR.tmp/$LAB_GOLDEN_STAMP"
@@ -665,7 +701,7 @@ golden_valid() {
 golden_restore() {
     rm -rf "$LAB_DC_DIR"
     cp -a "$LAB_GOLDEN_DIR" "$LAB_DC_DIR"
-    rm -f "$LAB_DC_DIR/$LAB_GOLDEN_STAMP"
+    rm -f "$LAB_DC_DIR/$LAB_GOLDEN_STAMP" "$LAB_DC_DIR/$LAB_GOLDEN_M2_KEYTAB"
     write_dc_host_files     # hosts/resolv.conf/krb5.conf follow this script
 }
 
@@ -936,6 +972,158 @@ member_testjoin() {
 }
 
 # ---------------------------------------------------------------------------
+# The second member: adcli-joined, sssd, no smb.conf (lab.sh member2 CMD)
+# ---------------------------------------------------------------------------
+# Its /etc is a copy of this machine's /etc (~5 MB, ~0.05 s) with the
+# files realmd leaves on a host: krb5.conf (dns_lookup_kdc), krb5.keytab,
+# sssd/sssd.conf; smb.conf removed.  MEMBER2$ is joined once, when the
+# golden copy is made (adcli join, ~1.5 s); every up restores the DC and
+# member2's keytab from it, so they agree without a join per rebuild.
+sssd_pid() {
+    local pid
+    [[ -f $LAB_MEMBER2_DIR/run/sssd.pid ]] || return 1
+    read -r pid _ <"$LAB_MEMBER2_DIR/run/sssd.pid" 2>/dev/null || return 1
+    [[ $pid =~ ^[0-9]+$ ]] && ! pid_gone "$pid" || return 1
+    [[ $(cat "/proc/$pid/comm" 2>/dev/null) == sssd ]] || return 1
+    echo "$pid"
+}
+
+write_member2_files() {
+    local m=$LAB_MEMBER2_DIR d
+    rm -rf "$m"
+    mkdir -p "$m"
+    cp -a /etc "$LAB_MEMBER2_ETC"
+    for d in sss/db sss/pipes/private sss/mc sss/pubconf sss/gpo_cache \
+             sss/deskprofile sss/keytabs log run ccache; do
+        mkdir -p "$m/$d"
+    done
+    chmod 700 "$m/ccache" "$m/sss/pipes/private"
+    rm -f "$LAB_MEMBER2_ETC/samba/smb.conf" "$LAB_MEMBER2_KEYTAB"
+    rm -rf "$LAB_MEMBER2_ETC/sssd/conf.d"
+    mkdir -p "$LAB_MEMBER2_ETC/sssd"
+    write_hosts "$LAB_MEMBER2_ETC/hosts"
+    echo "$LAB_MEMBER2_IP $LAB_MEMBER2_FQDN ${LAB_MEMBER2_NAME,,}" >>"$LAB_MEMBER2_ETC/hosts"
+    write_resolv_conf "$LAB_MEMBER2_ETC/resolv.conf"
+    echo "${LAB_MEMBER2_FQDN}" >"$LAB_MEMBER2_ETC/hostname"
+    # what realmd writes: DNS finds the KDCs, the keytab is the default
+    cat >"$LAB_MEMBER2_KRB5_CONF" <<EOF
+[libdefaults]
+	default_realm = $LAB_REALM
+	dns_lookup_realm = false
+	dns_lookup_kdc = true
+	rdns = false
+	dns_canonicalize_hostname = false
+	udp_preference_limit = 0
+
+[realms]
+	$LAB_REALM = {
+	}
+
+[domain_realm]
+	$LAB_DNS_DOMAIN = $LAB_REALM
+	.$LAB_DNS_DOMAIN = $LAB_REALM
+EOF
+    cat >"$LAB_MEMBER2_SSSD_CONF" <<EOF
+[sssd]
+domains = $LAB_DNS_DOMAIN
+config_file_version = 2
+services = nss
+
+[domain/$LAB_DNS_DOMAIN]
+default_shell = /bin/bash
+krb5_store_password_if_offline = True
+cache_credentials = True
+krb5_realm = $LAB_REALM
+realmd_tags = manages-system joined-with-adcli
+id_provider = ad
+fallback_homedir = /home/%u@%d
+ad_domain = $LAB_DNS_DOMAIN
+use_fully_qualified_names = True
+ldap_id_mapping = True
+access_provider = ad
+dyndns_update = false
+EOF
+    chmod 600 "$LAB_MEMBER2_SSSD_CONF"
+}
+
+# member2_join : adcli join MEMBER2 (services host and nfs) into member2's
+# /etc/krb5.keytab; the DC is found by DNS SRV + CLDAP, as on a real host.
+member2_join() {
+    local jlog=$LAB_LOG_DIR/join-member2.log host_kt_before
+    host_kt_before=$(host_keytab_sig)
+    if ! printf '%s\n' "$LAB_ADMIN_PASS" | run_in member2 adcli join \
+            --domain="$LAB_DNS_DOMAIN" --computer-name="$LAB_MEMBER2_NAME" \
+            --service-name=host --service-name=nfs -U "$LAB_ADMIN_USER" \
+            --stdin-password --verbose >"$jlog" 2>&1; then
+        show_log_tail "$jlog"
+        die "adcli join $LAB_MEMBER2_NAME failed"
+    fi
+    [[ $(host_keytab_sig) == "$host_kt_before" ]] ||
+        die "adcli join wrote the HOST's /etc/krb5.keytab - lab isolation broken; check and restore it by hand"
+    [[ -n $(member2_kvnos) ]] || die "adcli join wrote no $LAB_MEMBER2_PRINCIPAL entries"
+}
+
+# member2_kvnos : distinct kvnos of MEMBER2$ in its keytab, ascending.
+member2_kvnos() {
+    [[ -f $LAB_MEMBER2_KEYTAB ]] || return 0
+    klist -k "FILE:$LAB_MEMBER2_KEYTAB" 2>/dev/null |
+        awk -v p="$LAB_MEMBER2_PRINCIPAL" '$2 == p { print $1 }' | sort -nu | paste -sd' ' -
+}
+
+# member2_setup : fresh files, then the keytab from the golden copy.
+member2_setup() {
+    write_member2_files
+    install -m 600 "$LAB_GOLDEN_DIR/$LAB_GOLDEN_M2_KEYTAB" "$LAB_MEMBER2_KEYTAB"
+}
+
+# sssd_start : sssd daemonised inside member2's view, logging to files.
+sssd_start() {
+    if sssd_pid >/dev/null; then log "member2 sssd already runs"; return 0; fi
+    rm -f "$LAB_MEMBER2_DIR/run/sssd.pid"
+    run_in member2 sssd -D --logger=files </dev/null \
+        >>"$LAB_LOG_DIR/sssd-start.log" 2>&1 || {
+        show_log_tail "$LAB_LOG_DIR/sssd-start.log"; die "member2 sssd did not start"; }
+    local i
+    for ((i = 0; i < 100; i++)); do
+        if sssd_pid >/dev/null && [[ -S $LAB_MEMBER2_DIR/sss/pipes/nss ]]; then
+            log "member2 sssd up (pid $(sssd_pid))"
+            return 0
+        fi
+        sleep 0.1
+    done
+    show_log_tail "$LAB_MEMBER2_DIR/log/sssd.log"
+    die "member2 sssd did not come up in 10 s"
+}
+
+sssd_stop() {
+    local pid
+    if pid=$(sssd_pid); then kill_pid "$pid"; fi
+    rm -f "$LAB_MEMBER2_DIR/run/sssd.pid"
+}
+
+# member2_adcli_update : rotate MEMBER2$ now, the way sssd's renewal does.
+member2_adcli_update() {
+    run_in member2 adcli update --computer-password-lifetime=0 --verbose \
+        </dev/null >>"$LAB_LOG_DIR/break.log" 2>&1 || {
+        show_log_tail "$LAB_LOG_DIR/break.log"; die "adcli update on member2 failed"; }
+}
+
+# break m2-stale-keytab : adcli update, then the old keytab back (the DC
+# moved on; every local key is one kvno behind).
+break_m2_stale_keytab() {
+    local save=$LAB_MEMBER2_DIR/break kv0
+    mkdir -p "$save"; chmod 700 "$save"
+    kv0=$(LAB_MEMBER_ACCOUNT=$LAB_MEMBER2_ACCOUNT dc_attr msDS-KeyVersionNumber)
+    cp -p "$LAB_MEMBER2_KEYTAB" "$save/krb5.keytab.old"
+    member2_adcli_update
+    cp -p "$save/krb5.keytab.old" "$LAB_MEMBER2_KEYTAB"
+    local kv1; kv1=$(LAB_MEMBER_ACCOUNT=$LAB_MEMBER2_ACCOUNT dc_attr msDS-KeyVersionNumber)
+    expect "DC kvno $kv0 -> $kv0+1 (got $kv1)" test "$kv1" -eq $((kv0 + 1))
+    expect "keytab back at kvno $kv0" test "$(member2_kvnos)" == "$kv0"
+    echo "break m2-stale-keytab: DC kvno=$kv1 keytab kvnos=$(member2_kvnos)"
+}
+
+# ---------------------------------------------------------------------------
 # DC-side view of the machine account
 # ---------------------------------------------------------------------------
 # dc_account ATTR... : "attr: value" lines for MEMBER1$ from sam.ldb.
@@ -1111,6 +1299,7 @@ break_stale_secrets() {
 # Subcommands
 # ---------------------------------------------------------------------------
 lab_down() {
+    sssd_stop
     winbind_stop
     stop_run_dir "$LAB_MEMBER_DIR/run"
     dc2_stop
@@ -1119,10 +1308,11 @@ lab_down() {
 }
 
 cmd_up() {
-    local with_winbind=0 with_dc2=0 arg
+    local with_winbind=0 with_dc2=0 with_sssd=0 arg
     for arg in "$@"; do
         case $arg in
             --winbind) with_winbind=1 ;;
+            --sssd) with_sssd=1 ;;
             --dc2) with_dc2=1 ;;
             *) die "up: unknown option '$arg'" ;;
         esac
@@ -1133,7 +1323,7 @@ cmd_up() {
     t0=$(now_us)            # the lock wait is not part of the up time
     trap 'log "up failed; logs in $LAB_LOG_DIR, $LAB_DC_DIR/log, $LAB_MEMBER_DIR/log; clean up with: lab.sh down"' EXIT
     lab_down
-    rm -rf "$LAB_MEMBER_DIR"       # a failed up must not look joined
+    rm -rf "$LAB_MEMBER_DIR" "$LAB_MEMBER2_DIR"   # a failed up must not look joined
     rm -rf "$LAB_DC2_DIR" "$LAB_DC2_MARK"
     LAB_WITH_DC2=""
     mkdir -p "$LAB_DIR" "$LAB_LOG_DIR"
@@ -1172,9 +1362,11 @@ cmd_up() {
         kv1=$(dc_attr msDS-KeyVersionNumber); kv2=$(dc2_attr msDS-KeyVersionNumber)
         [[ -n $kv2 && $kv1 == "$kv2" ]] || die "$LAB_MEMBER_ACCOUNT not replicated to dc2 (kvno dc1 $kv1, dc2 ${kv2:-none})"
     fi
+    member2_setup
     if (( with_winbind )); then winbind_start; fi
+    if (( with_sssd )); then sssd_start; fi
     trap - EXIT
-    echo "lab up in $(elapsed_since "$t0") s (DC $LAB_DC_FQDN $LAB_DC_IP${LAB_WITH_DC2:+, DC $LAB_DC2_FQDN $LAB_DC2_IP}, member $LAB_MEMBER_FQDN $LAB_MEMBER_IP, netns $LAB_NETNS)"
+    echo "lab up in $(elapsed_since "$t0") s (DC $LAB_DC_FQDN $LAB_DC_IP${LAB_WITH_DC2:+, DC $LAB_DC2_FQDN $LAB_DC2_IP}, member $LAB_MEMBER_FQDN $LAB_MEMBER_IP, member2 $LAB_MEMBER2_FQDN $LAB_MEMBER2_IP, netns $LAB_NETNS)"
 }
 
 cmd_down() {
@@ -1201,6 +1393,9 @@ cmd_status() {
         echo "member:   not joined"; rc=1
     fi
     if pid=$(winbind_pid); then echo "winbindd: running (pid $pid)"; else echo "winbindd: not running"; fi
+    kvnos=$(member2_kvnos)
+    if [[ -n $kvnos ]]; then echo "member2:  keytab kvno $kvnos"; else echo "member2:  no keytab"; fi
+    if pid=$(sssd_pid); then echo "sssd:     running (pid $pid)"; else echo "sssd:     not running"; fi
     if (( rc == 0 )) && member_testjoin >/dev/null 2>&1; then
         echo "testjoin: OK"
     else
@@ -1210,7 +1405,7 @@ cmd_status() {
 }
 
 cmd_break() {
-    (( $# == 1 )) || die "usage: lab.sh break dc-password|delete|disable|dc-stop|stale-keytab|stale-secrets|repl-lag"
+    (( $# == 1 )) || die "usage: lab.sh break dc-password|delete|disable|dc-stop|stale-keytab|stale-secrets|repl-lag|m2-stale-keytab"
     need_root
     take_lock
     case $1 in
@@ -1221,6 +1416,7 @@ cmd_break() {
         stale-keytab) break_stale_keytab ;;
         stale-secrets) break_stale_secrets ;;
         repl-lag) break_repl_lag ;;
+        m2-stale-keytab) break_m2_stale_keytab ;;
         *) die "unknown scenario '$1'" ;;
     esac
 }
@@ -1233,21 +1429,33 @@ cmd_member_paths() {
     printf 'DC_SMB_CONF=%q\n' "$LAB_DC_SMB_CONF"
     printf 'LAB_NETNS=%q\n' "$LAB_NETNS"
     printf 'DC2_SMB_CONF=%q\n' "$LAB_DC2_SMB_CONF"
+    printf 'M2_DIR=%q\n' "$LAB_MEMBER2_DIR"
+    printf 'M2_ETC=%q\n' "$LAB_MEMBER2_ETC"
+    printf 'M2_KEYTAB=%q\n' "$LAB_MEMBER2_KEYTAB"
+    printf 'M2_KRB5_CONF=%q\n' "$LAB_MEMBER2_KRB5_CONF"
+    printf 'M2_SSSD_CONF=%q\n' "$LAB_MEMBER2_SSSD_CONF"
 }
 
 usage() {
     cat <<EOF
 usage: lab.sh COMMAND [ARGS]      (lab dir \$NETCHK_LAB=$LAB_DIR, netns \$NETCHK_NETNS=$LAB_NETNS)
 
-  up [--winbind] [--dc2] start the lab: netns, DC (golden copy; provisioned on
-                        first use), fresh member join; --winbind also starts
-                        the member winbindd; --dc2 adds the second DC
+  up [--winbind] [--dc2] [--sssd]
+                        start the lab: netns, DC (golden copy; provisioned on
+                        first use), fresh member join, member2 from the golden
+                        copy; --winbind also starts the member winbindd;
+                        --sssd starts member2's sssd; --dc2 adds the second DC
                         $LAB_DC2_FQDN ($LAB_DC2_IP, joined once, then from its
                         own golden copy) and lists both DCs to the member
   down                  stop every lab process and delete the netns
-  rebuild [--winbind] [--dc2]  down, then up from the golden copy
+  rebuild [--winbind] [--dc2] [--sssd]  down, then up from the golden copy
   status                DC / member / winbindd state; exit 0 if testjoin passes
   member [CMD...]       run CMD (default bash) in the member overlay
+  member2 [CMD...]      run CMD (default bash) as $LAB_MEMBER2_FQDN ($LAB_MEMBER2_IP):
+                        joined with adcli, sssd, no smb.conf; its own /etc
+                        (krb5.conf, krb5.keytab, sssd/sssd.conf), /run,
+                        /var/lib/sss and host name
+  sssd-start | sssd-stop  start / stop member2's sssd
   dc [CMD...]           run CMD (default bash) in the DC overlay
   dc2 [CMD...]          run CMD (default bash) in dc2's overlay
   dc2-stop | dc2-start  stop / start dc2 alone
@@ -1257,11 +1465,13 @@ usage: lab.sh COMMAND [ARGS]      (lab dir \$NETCHK_LAB=$LAB_DIR, netns \$NETCHK
   winbind-stop          stop the member winbindd
   break SCENARIO        dc-password | delete | disable | dc-stop |
                         stale-keytab | stale-secrets | repl-lag (dc2 stops
-                        pulling, the password changes through dc1)
-  dc-account [--dc2] [ATTR...]
+                        pulling, the password changes through dc1) |
+                        m2-stale-keytab (member2: adcli update, then the
+                        old keytab copied back)
+  dc-account [--dc2|--member2] [ATTR...]
                         DC-side attributes of $LAB_MEMBER_ACCOUNT as "attr: value"
                         (default msDS-KeyVersionNumber userAccountControl);
-                        --dc2 reads dc2's sam.ldb
+                        --dc2 reads dc2's sam.ldb; --member2 reads $LAB_MEMBER2_ACCOUNT
   member-paths          shell-sourceable member file paths
   exclusive CMD...      run CMD (e.g. a test) holding the lab lock; lab.sh
                         calls inside it do not wait for the lock, other
@@ -1278,7 +1488,7 @@ main() {
         rebuild) cmd_up "$@" ;;   # up always starts from a clean slate
         down) cmd_down ;;
         status) need_root; cmd_status ;;
-        member|dc|dc2)
+        member|member2|dc|dc2)
             need_root
             [[ $cmd != dc2 ]] || dc2_require
             (( $# )) || set -- bash
@@ -1290,10 +1500,16 @@ main() {
         repl-sync) need_root; take_lock; cmd_repl_sync ;;
         winbind-start) need_root; take_lock; winbind_start ;;
         winbind-stop) need_root; take_lock; winbind_stop ;;
+        sssd-start) need_root; take_lock; sssd_start ;;
+        sssd-stop) need_root; take_lock; sssd_stop ;;
         break) cmd_break "$@" ;;
         dc-account)
             need_root
-            if [[ ${1:-} == --dc2 ]]; then shift; dc2_account "$@"; else dc_account "$@"; fi ;;
+            case ${1:-} in
+                --dc2) shift; dc2_account "$@" ;;
+                --member2) shift; LAB_MEMBER_ACCOUNT=$LAB_MEMBER2_ACCOUNT dc_account "$@" ;;
+                *) dc_account "$@" ;;
+            esac ;;
         member-paths) cmd_member_paths ;;
         exclusive)
             (( $# )) || die "usage: lab.sh exclusive CMD..."
