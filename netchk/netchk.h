@@ -31,6 +31,50 @@ struct netchk_verb {
 		   const char **argv);
 };
 
+#define NETCHK_DEFAULT_STATE_DIR "/var/lib/netchk"
+
+/*
+ * The options verify, reset and check share (options.c): one popt entry
+ * each, pulled into a verb's table with POPT_ARG_INCLUDE_TABLE.
+ */
+struct netchk_common {
+	char *configfile;		/* -s */
+	char *keytab;			/* -k */
+	char *state_dir;		/* --state-dir */
+	char *server;			/* -S (check: -H) */
+	char *site;			/* --site */
+	int timeout;			/* -t */
+	int all_dcs;			/* --all-dcs */
+	int json;			/* -j */
+	int quiet;			/* -q */
+};
+
+extern struct netchk_common netchk_common;
+
+/* -s, -k, --state-dir */
+extern const struct poptOption netchk_store_options[];
+/* -S / -H, -t */
+extern const struct poptOption netchk_dc_options[];
+extern const struct poptOption netchk_dc_options_H[];
+/* --site, --all-dcs */
+extern const struct poptOption netchk_discovery_options[];
+/* -j; -j, -q */
+extern const struct poptOption netchk_json_options[];
+extern const struct poptOption netchk_output_options[];
+
+/* A step line of libsc on stderr: " * line" */
+void netchk_progress(void *private_data, const char *line);
+
+/* --state-dir, or the default */
+const char *netchk_state_dir(void);
+
+/* After popt: at most one HOST, a sane -t.  NULL, or a one-line error. */
+const char *netchk_common_problem(poptContext pc, const char *verb,
+				  const char **host_out);
+
+/* The common options into verify's options (every path). */
+void netchk_common_verify_opts(struct sc_verify_opts *vo, const char *host);
+
 int netchk_verify(const struct netchk_verb *verb, int argc,
 		  const char **argv);
 

@@ -22,15 +22,9 @@
 
 #define DEFAULT_STATUS_FILE	"/var/cache/netchk/check-status"
 #define DEFAULT_MAX_AGE		1800	/* s: two timer periods */
-#define DEFAULT_STATE_DIR	"/var/lib/netchk"
 #define STATUS_MAX_SIZE		(256 * 1024)
 
 static struct {
-	char *configfile;
-	char *keytab;
-	char *server;
-	char *site;
-	int timeout;
 	char *warning;
 	char *critical;
 	char *clock_warning;
@@ -39,8 +33,6 @@ static struct {
 	char *textfile;
 	char *cached;
 	char *status_file;
-	char *state_dir;
-	int all_dcs;
 	int verbose;
 	int help;
 	int version;
@@ -49,19 +41,6 @@ static struct {
 enum { OPT_VERBOSE = 1, OPT_CACHED };
 
 const struct poptOption netchk_check_options[] = {
-	{ "configfile", 's', POPT_ARG_STRING, &o.configfile, 0,
-	  "smb.conf to read (default /etc/samba/smb.conf)", "FILE" },
-	{ "keytab", 'k', POPT_ARG_STRING, &o.keytab, 0,
-	  "keytab to check (default: the one Samba uses)", "KEYTAB" },
-	{ "server", 'H', POPT_ARG_STRING, &o.server, 0,
-	  "check against this DC only (default: DNS SRV discovery)", "DC" },
-	{ "site", 0, POPT_ARG_STRING, &o.site, 0,
-	  "AD site of this host: its DCs are tried first", "SITE" },
-	{ "timeout", 't', POPT_ARG_INT, &o.timeout, 0,
-	  "seconds per network exchange (default 5)", "SECONDS" },
-	{ "all-dcs", 0, POPT_ARG_NONE, &o.all_dcs, 0,
-	  "check every DC in DNS at once, one verdict each, replication "
-	  "lag included (the host's own DC choice is not changed)", NULL },
 	{ "warning", 'w', POPT_ARG_STRING, &o.warning, 0,
 	  "password age range, WARNING outside it (default 0:twice the "
 	  "machine password timeout)", "[@]START:END" },
@@ -87,9 +66,12 @@ const struct poptOption netchk_check_options[] = {
 	{ "status-file", 0, POPT_ARG_STRING, &o.status_file, 0,
 	  "status file a live check writes and --cached reads "
 	  "(default " DEFAULT_STATUS_FILE " for --cached)", "FILE" },
-	{ "state-dir", 0, POPT_ARG_STRING, &o.state_dir, 0,
-	  "where rejected-secret fingerprints are kept "
-	  "(default /var/lib/netchk)", "DIR" },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_store_options, 0,
+	  "Stores:", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_dc_options_H, 0,
+	  "Domain controllers:", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_discovery_options,
+	  0, NULL, NULL },
 	{ "verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE,
 	  "more detail; -vvv narrates the probes on stderr", NULL },
 	{ "help", 'h', POPT_ARG_NONE, &o.help, 0,
@@ -98,11 +80,6 @@ const struct poptOption netchk_check_options[] = {
 	  "show the version (exit 3)", NULL },
 	POPT_TABLEEND
 };
-
-static void progress(void *private_data, const char *line)
-{
-	fprintf(stderr, " * %s\n", line);
-}
 
 /* Bad input: one plugin line on stdout, UNKNOWN. */
 static int usage_error(const char *fmt, ...)
@@ -303,7 +280,7 @@ int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 	struct check_thresholds th = { 0 };
 	struct check_model *m = NULL, *prev = NULL;
 	TALLOC_CTX *mem = talloc_new(NULL);
-	const char *host = NULL;
+	const char *host = NULL, *problem;
 	bool prometheus = false, cached = false;
 	char *text = NULL, *reasons = NULL;
 	poptContext pc;
@@ -335,10 +312,9 @@ int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 				  poptStrerror(c));
 		goto done;
 	}
-	host = poptGetArg(pc);
-	if (host != NULL && poptPeekArg(pc) != NULL) {
-		ret = usage_error("check takes at most one HOST, got '%s' too",
-				  poptPeekArg(pc));
+	problem = netchk_common_problem(pc, "check", &host);
+	if (problem != NULL) {
+		ret = usage_error("%s", problem);
 		goto done;
 	}
 	if (o.format != NULL && strcmp(o.format, "prometheus") == 0) {
@@ -348,11 +324,6 @@ int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 				  "prometheus", o.format);
 		goto done;
 	}
-	if (o.timeout < 0 || o.timeout > 300) {
-		ret = usage_error("--timeout: %d is not between 1 and 300 "
-				  "seconds", o.timeout);
-		goto done;
-	}
 	if (!range_opt("--warning", o.warning, true, &th.pw_warn) ||
 	    !range_opt("--critical", o.critical, true, &th.pw_crit) ||
 	    !range_opt("--clock-warning", o.clock_warning, false,
@@ -360,13 +331,13 @@ int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 	    !range_opt("--clock-critical", o.clock_critical, false,
 		       &th.clock_crit))
 		goto done;
-	if (o.all_dcs && o.server != NULL) {
+	if (netchk_common.all_dcs && netchk_common.server != NULL) {
 		ret = usage_error("--all-dcs checks every DC; it takes no "
 				  "--server");
 		goto done;
 	}
-	if (cached && (host != NULL || o.server != NULL ||
-		       o.textfile != NULL || o.all_dcs)) {
+	if (cached && (host != NULL || netchk_common.server != NULL ||
+		       o.textfile != NULL || netchk_common.all_dcs)) {
 		ret = usage_error("--cached reports the timer's last run; it "
 				  "takes no HOST, --server, --all-dcs or "
 				  "--textfile");
@@ -377,17 +348,9 @@ int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 		goto done;
 	}
 
-	vo.paths = (1u << SC_PATH_COUNT) - 1;
-	vo.smb_conf = o.configfile;
-	vo.keytab = o.keytab;
-	vo.server = o.server;
-	vo.site = o.site;
-	vo.host = host;
-	vo.state_dir = o.state_dir;
-	vo.timeout = o.timeout;
-	vo.all_dcs = o.all_dcs;
+	netchk_common_verify_opts(&vo, host);
 	if (o.verbose >= 3)
-		vo.message = progress;
+		vo.message = netchk_progress;
 	now = time(NULL);
 	rc = sc_verify(mem, &vo, &res, &err);
 	if (rc == SC_OK)
@@ -401,8 +364,7 @@ int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 	}
 	/* one journal / syslog message per DC whose state changed */
 	if (rc == SC_OK)
-		check_log_changes(mem, m, o.state_dir ? o.state_dir :
-				  DEFAULT_STATE_DIR, read_small);
+		check_log_changes(mem, m, netchk_state_dir(), read_small);
 
 	/* the last OK run, carried over from the previous status */
 	if (o.status_file != NULL) {

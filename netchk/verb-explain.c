@@ -12,14 +12,14 @@
 #include <ctype.h>
 #include "netchk.h"
 
-static int opt_json, opt_list;
+static int opt_list;
 
 const struct poptOption netchk_explain_options[] = {
-	{ "json", 'j', POPT_ARG_NONE, &opt_json, 0,
-	  "print one JSON object instead of text", NULL },
 	{ "list", 'l', POPT_ARG_NONE, &opt_list, 0,
 	  "print every curated entry (NTSTATUS, Kerberos, events, "
 	  "diagnoses)", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_json_options, 0,
+	  NULL, NULL },
 	POPT_AUTOHELP
 	POPT_TABLEEND
 };
@@ -131,7 +131,7 @@ int netchk_explain(const struct netchk_verb *verb, int argc,
 		} else if (strcmp(a, "--") == 0) {
 			only_args = true;
 		} else if (strcmp(a, "--json") == 0 || strcmp(a, "-j") == 0) {
-			opt_json = 1;
+			netchk_common.json = 1;
 		} else if (strcmp(a, "--list") == 0 || strcmp(a, "-l") == 0) {
 			opt_list = 1;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 ||
@@ -150,7 +150,7 @@ int netchk_explain(const struct netchk_verb *verb, int argc,
 			netchk_error("explain: --list takes no CODE");
 			goto done;
 		}
-		if (opt_json)
+		if (netchk_common.json)
 			netchk_render_explain_list_json(stdout);
 		else
 			netchk_render_explain_list_text(stdout);
@@ -182,11 +182,11 @@ int netchk_explain(const struct netchk_verb *verb, int argc,
 		if (!explain_arg(mem, a, res))
 			ok = false;
 	}
-	if (opt_json)
+	if (netchk_common.json)
 		netchk_render_explain_json(stdout, res);
 	else
 		netchk_render_explain_text(stdout, res);
-	for (size_t i = 0; i < res->failed_count && !opt_json; i++)
+	for (size_t i = 0; i < res->failed_count && !netchk_common.json; i++)
 		netchk_error("explain: %s", res->failed[i].message);
 	ret = ok ? NETCHK_EXIT_OK : NETCHK_EXIT_UNKNOWN;
 done:

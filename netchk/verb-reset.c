@@ -18,36 +18,20 @@
 #include <sys/wait.h>
 #include "netchk.h"
 
-#define DEFAULT_STATE_DIR "/var/lib/netchk"
 #define HELD_FILE "winbind-held"
 
 static struct {
-	char *configfile;
-	char *keytab;
-	char *server;
-	char *state_dir;
 	char *user;
 	char *password_file;
 	char *restart_command;
-	int timeout;
 	int dry_run;
 	int force;
 	int enable;
-	int json;
 	int no_restart;
-	int quiet;
 	int use_ccache;
 } o;
 
 const struct poptOption netchk_reset_options[] = {
-	{ "configfile", 's', POPT_ARG_STRING, &o.configfile, 0,
-	  "smb.conf to read (default /etc/samba/smb.conf)", "FILE" },
-	{ "keytab", 'k', POPT_ARG_STRING, &o.keytab, 0,
-	  "keytab to repair (default: the one Samba uses)", "KEYTAB" },
-	{ "server", 'S', POPT_ARG_STRING, &o.server, 0,
-	  "DC to verify against and change on (default: DNS SRV)", "DC" },
-	{ "timeout", 't', POPT_ARG_INT, &o.timeout, 0,
-	  "seconds per network exchange (default 5)", "SECONDS" },
 	{ "dry-run", 'n', POPT_ARG_NONE, &o.dry_run, 0,
 	  "print the plan, change nothing", NULL },
 	{ "force", 'f', POPT_ARG_NONE, &o.force, 0,
@@ -68,21 +52,15 @@ const struct poptOption netchk_reset_options[] = {
 	{ "restart-command", 0, POPT_ARG_STRING, &o.restart_command, 0,
 	  "run 'CMD SERVICE' to restart a service (default systemctl)",
 	  "CMD" },
-	{ "state-dir", 0, POPT_ARG_STRING, &o.state_dir, 0,
-	  "lockout memory, journal and lock (default /var/lib/netchk)",
-	  "DIR" },
-	{ "json", 'j', POPT_ARG_NONE, &o.json, 0,
-	  "print one JSON object (\"schema\": 1) instead of text", NULL },
-	{ "quiet", 'q', POPT_ARG_NONE, &o.quiet, 0,
-	  "do not narrate the steps on stderr", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_store_options, 0,
+	  "Stores:", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_dc_options, 0,
+	  "Domain controllers:", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_output_options, 0,
+	  "Output:", NULL },
 	POPT_AUTOHELP
 	POPT_TABLEEND
 };
-
-static void progress(void *private_data, const char *line)
-{
-	fprintf(stderr, " * %s\n", line);
-}
 
 /* One line of up to 1023 bytes into a wiping secret, without newline. */
 static struct sc_secret *read_line_secret(TALLOC_CTX *mem_ctx, int fd)
@@ -160,7 +138,7 @@ static bool restart(const char *service)
 		pid_t pid = fork();
 
 		if (pid == 0) {
-			if (o.json)
+			if (netchk_common.json)
 				dup2(2, 1);
 			execv(argv[0], (char *const *)argv);
 			_exit(127);
@@ -276,13 +254,13 @@ static bool proc_alive(pid_t pid, const char *comm)
 static pid_t winbindd_pid(void)
 {
 	const char *argv[] = { "testparm", "-s", "--parameter-name",
-			       "pid directory", o.configfile, NULL };
+			       "pid directory", netchk_common.configfile, NULL };
 	char path[4200];
 	char *dir;
 	long pid = 0;
 	FILE *f;
 
-	if (o.configfile == NULL)
+	if (netchk_common.configfile == NULL)
 		argv[4] = NULL;
 	dir = capture(argv);
 	if (dir == NULL)
@@ -307,7 +285,7 @@ static bool run_argv(const char *const argv[])
 
 		if (null >= 0) {
 			dup2(null, 0);
-			dup2(o.json ? 2 : null, 1);
+			dup2(netchk_common.json ? 2 : null, 1);
 		}
 		execvp(argv[0], (char *const *)argv);
 		_exit(127);
@@ -320,11 +298,11 @@ static bool run_argv(const char *const argv[])
 static bool winbind_start(struct wb_hold *h)
 {
 	const char *sd[] = { "systemctl", "start", "winbind", NULL };
-	const char *wd[] = { "winbindd", "-D", "-s", o.configfile, NULL };
+	const char *wd[] = { "winbindd", "-D", "-s", netchk_common.configfile, NULL };
 	struct timespec ts = { 0, 100 * 1000 * 1000 };
 	bool ok;
 
-	if (o.configfile == NULL)
+	if (netchk_common.configfile == NULL)
 		wd[2] = NULL;
 	ok = h->systemd ? run_argv(sd) : run_argv(wd);
 	for (int i = 0; ok && i < 100 && winbindd_pid() == 0; i++)
@@ -454,7 +432,7 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 	struct sc_reset_result *res = NULL;
 	struct sc_error *err = NULL;
 	TALLOC_CTX *mem = NULL;
-	const char *host = NULL;
+	const char *host = NULL, *problem;
 	const char *restarted[3] = { NULL, NULL, NULL };
 	size_t n_restarted = 0;
 	poptContext pc;
@@ -471,15 +449,9 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 			     poptStrerror(c));
 		goto done;
 	}
-	host = poptGetArg(pc);
-	if (host != NULL && poptPeekArg(pc) != NULL) {
-		netchk_error("reset takes at most one HOST, got '%s' too",
-			     poptPeekArg(pc));
-		goto done;
-	}
-	if (o.timeout < 0 || o.timeout > 300) {
-		netchk_error("--timeout: %d is not between 1 and 300 seconds",
-			     o.timeout);
+	problem = netchk_common_problem(pc, "reset", &host);
+	if (problem != NULL) {
+		netchk_error("%s", problem);
 		goto done;
 	}
 	if (o.enable && o.user == NULL && !o.use_ccache) {
@@ -500,20 +472,14 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 	mem = talloc_new(NULL);
 	if (mem == NULL)
 		goto done;
-	opts.verify.smb_conf = o.configfile;
-	opts.verify.keytab = o.keytab;
-	opts.verify.server = o.server;
-	opts.verify.host = host;
-	opts.verify.state_dir = o.state_dir;
-	opts.verify.timeout = o.timeout;
-	opts.verify.paths = (1u << SC_PATH_COUNT) - 1;
-	if (!o.quiet)
-		opts.verify.message = progress;
+	netchk_common_verify_opts(&opts.verify, host);
+	if (!netchk_common.quiet)
+		opts.verify.message = netchk_progress;
 	opts.dry_run = o.dry_run;
 	if (!o.dry_run) {
-		hold.held_path = talloc_asprintf(mem, "%s/%s", o.state_dir ?
-						 o.state_dir :
-						 DEFAULT_STATE_DIR, HELD_FILE);
+		hold.held_path = talloc_asprintf(mem, "%s/%s",
+						 netchk_state_dir(),
+						 HELD_FILE);
 		if (hold.held_path == NULL)
 			goto done;
 		opts.hold = hold_winbind;
@@ -549,7 +515,7 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 			     err->message : sc_rc_name(rc));
 		goto done;
 	}
-	if (!o.json) {
+	if (!netchk_common.json) {
 		render(stdout, res);
 		fflush(stdout);
 	}
@@ -561,7 +527,7 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 		if (res->changed_keytab && restart("sssd"))
 			restarted[n_restarted++] = "sssd";
 	}
-	if (o.json)
+	if (netchk_common.json)
 		netchk_render_reset_json(stdout, res, o.dry_run, restarted);
 	ret = netchk_exit_of(res->health);
 done:

@@ -8,54 +8,28 @@
 #include "netchk.h"
 
 static struct {
-	char *configfile;
-	char *keytab;
-	char *server;
-	char *site;
 	char *paths;
-	char *state_dir;
-	int timeout;
-	int json;
 	int recheck;
-	int all_dcs;
-	int quiet;
 } o;
 
 const struct poptOption netchk_verify_options[] = {
-	{ "configfile", 's', POPT_ARG_STRING, &o.configfile, 0,
-	  "smb.conf to read (default /etc/samba/smb.conf)", "FILE" },
-	{ "keytab", 'k', POPT_ARG_STRING, &o.keytab, 0,
-	  "keytab to check (default: the one Samba uses)", "KEYTAB" },
-	{ "server", 'S', POPT_ARG_STRING, &o.server, 0,
-	  "DC to verify against (default: DNS SRV discovery)", "DC" },
-	{ "site", 0, POPT_ARG_STRING, &o.site, 0,
-	  "AD site of this host: its DCs are tried first", "SITE" },
 	{ "path", 'p', POPT_ARG_STRING, &o.paths, 0,
 	  "paths to verify, comma separated (default all)",
 	  "netlogon,kerberos,ldap" },
-	{ "timeout", 't', POPT_ARG_INT, &o.timeout, 0,
-	  "seconds per network exchange (default 5)", "SECONDS" },
-	{ "json", 'j', POPT_ARG_NONE, &o.json, 0,
-	  "print one JSON object instead of text", NULL },
 	{ "recheck", 0, POPT_ARG_NONE, &o.recheck, 0,
 	  "present secrets that a DC rejected on an earlier run again",
 	  NULL },
-	{ "all-dcs", 0, POPT_ARG_NONE, &o.all_dcs, 0,
-	  "verify against every DC in DNS at once, one verdict each",
-	  NULL },
-	{ "state-dir", 0, POPT_ARG_STRING, &o.state_dir, 0,
-	  "where rejected-secret fingerprints are kept "
-	  "(default /var/lib/netchk)", "DIR" },
-	{ "quiet", 'q', POPT_ARG_NONE, &o.quiet, 0,
-	  "do not narrate the steps on stderr", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_store_options, 0,
+	  "Stores:", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_dc_options, 0,
+	  "Domain controllers:", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_discovery_options,
+	  0, NULL, NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_output_options, 0,
+	  "Output:", NULL },
 	POPT_AUTOHELP
 	POPT_TABLEEND
 };
-
-static void progress(void *private_data, const char *line)
-{
-	fprintf(stderr, " * %s\n", line);
-}
 
 /* "netlogon,kerberos" -> bit mask; 0 on a bad name. */
 static unsigned parse_paths(const char *s)
@@ -86,7 +60,7 @@ int netchk_verify(const struct netchk_verb *verb, int argc, const char **argv)
 	struct sc_verify_result *res = NULL;
 	struct sc_error *err = NULL;
 	TALLOC_CTX *mem = NULL;
-	const char *host = NULL;
+	const char *host = NULL, *problem;
 	poptContext pc;
 	enum sc_rc rc;
 	int ret = NETCHK_EXIT_UNKNOWN, c;
@@ -101,13 +75,12 @@ int netchk_verify(const struct netchk_verb *verb, int argc, const char **argv)
 			     poptStrerror(c));
 		goto done;
 	}
-	host = poptGetArg(pc);
-	if (host != NULL && poptPeekArg(pc) != NULL) {
-		netchk_error("verify takes at most one HOST, got '%s' too",
-			     poptPeekArg(pc));
+	problem = netchk_common_problem(pc, "verify", &host);
+	if (problem != NULL) {
+		netchk_error("%s", problem);
 		goto done;
 	}
-	opts.paths = (1u << SC_PATH_COUNT) - 1;
+	netchk_common_verify_opts(&opts, host);
 	if (o.paths != NULL) {
 		opts.paths = parse_paths(o.paths);
 		if (opts.paths == 0) {
@@ -116,22 +89,9 @@ int netchk_verify(const struct netchk_verb *verb, int argc, const char **argv)
 			goto done;
 		}
 	}
-	if (o.timeout < 0 || o.timeout > 300) {
-		netchk_error("--timeout: %d is not between 1 and 300 seconds",
-			     o.timeout);
-		goto done;
-	}
-	opts.smb_conf = o.configfile;
-	opts.keytab = o.keytab;
-	opts.server = o.server;
-	opts.site = o.site;
-	opts.host = host;
-	opts.state_dir = o.state_dir;
-	opts.timeout = o.timeout;
 	opts.recheck = o.recheck;
-	opts.all_dcs = o.all_dcs;
-	if (!o.quiet && !o.json)
-		opts.message = progress;
+	if (!netchk_common.quiet && !netchk_common.json)
+		opts.message = netchk_progress;
 
 	/* after popt: --help exits from inside popt */
 	mem = talloc_new(NULL);
@@ -142,7 +102,7 @@ int netchk_verify(const struct netchk_verb *verb, int argc, const char **argv)
 			     err->message : sc_rc_name(rc));
 		goto done;
 	}
-	if (o.json)
+	if (netchk_common.json)
 		netchk_render_verify_json(stdout, res);
 	else
 		netchk_render_verify_text(stdout, res);

@@ -10,25 +10,86 @@ COMP="$SRC/completions/netchk.bash"
 ZSH="$SRC/completions/_netchk"
 FISH="$SRC/completions/netchk.fish"
 LIBMAN="$SRC/man/libsc.3"
+README="$SRC/README"
 pass=0 fail=0
 check() { if eval "$2"; then pass=$((pass + 1)); echo "ok - $1"; else fail=$((fail + 1)); echo "not ok - $1"; fi; }
 
+# Options every verb has through popt itself, documented once (OPTIONS).
+generic() { [[ $1 == help || $1 == usage || $1 == version ]]; }
+# "long short" for each option of VERB, from its --help (short may be empty);
+# check's --help exits 3, as the monitoring-plugins guidelines say.
+bin_opts() {
+	{ "$BIN" "$1" --help || true; } |
+		sed -nE 's/^ +(-([A-Za-z?]), )?--([a-z][a-z-]*).*/\3 \2/p' | sort -u
+}
+# Option words of a text on stdin: --long, and -X alone.
+opt_words() {
+	sed 's/\\-/-/g' | grep -oE -- '(^|[] ,(["|])--?[A-Za-z][A-Za-z-]*' |
+		sed -E 's/^[] ,(["|]//' | grep -vE -- '^-[A-Za-z][A-Za-z]' || true
+}
+# VERB's SYNOPSIS entries of the man page, and its README usage block.
+man_synopsis() {
+	sed -n '/^\.SH SYNOPSIS/,/^\.SH DESCRIPTION/p' "$MAN" |
+		awk -v v="$1" '/^\.B netchk /{ on = ($3 == v) } /^\.(PP|SH)/{ on = 0 } on'
+}
+readme_usage() {
+	awk -v v="$1" '/^    netchk /{ on = ($2 == v) } on && /^[^ ]/{ on = 0 } on' "$README"
+}
+# The long names of VERB's options a completion script offers.
+bash_opts() {
+	awk -v v="$1" '$0 ~ "local " v "_opts=\"" { on = 1 } on { print } on && /"$/ { exit }' "$COMP" |
+		tr ' "' '\n\n' | grep -E -- '^--' | sort -u
+}
+zsh_opts() {
+	local block
+	block=$(awk -v v="$1" '$0 ~ "^\t" v "\\)$" { on = 1 } on; on && /;;$/ { exit }' "$ZSH")
+	if grep -q '\$common' <<<"$block"; then
+		block+=$'\n'$(sed -n '/^\tcommon=(/,/^\t)/p' "$ZSH")
+	fi
+	grep -oE -- '--[a-z][a-z-]*' <<<"$block" | sort -u
+}
+fish_opts() { grep -F -- "__netchk_using $1'" "$FISH" | grep -oE -- ' -l [a-z][a-z-]*' | sed 's/ -l /--/' | sort -u; }
+# Both ways: every name of $2 is in $3 and every name of $3 in $2.
+same_set() {
+	local what=$1 want=$2 have=$3 w
+	for w in $want; do
+		check "$what has $w" "grep -qxF -- '$w' <<<'$have'"
+	done
+	for w in $have; do
+		check "$what: $w is an option of the binary" "grep -qxF -- '$w' <<<'$want'"
+	done
+}
+# Option words of a document, as long names (-X through VERB's table).
+as_long() {
+	local table=$1 w
+	while read -r w; do
+		[[ -z $w ]] && continue
+		if [[ $w == --* ]]; then echo "$w"
+		else awk -v s="${w#-}" '$2 == s { print "--" $1; f = 1 } END { if (!f) print "-" s "(unknown)" }' <<<"$table"
+		fi
+	done | sort -u
+}
+all_longs=""
 for verb in $("$BIN" --list-verbs); do
 	check "man documents verb $verb" "grep -q '^\\.BR $verb ' '$MAN'"
 	check "completion offers verb $verb" "grep -q 'verbs=\".*$verb' '$COMP'"
 	check "zsh completion offers verb $verb" "grep -q \"'$verb:\" '$ZSH'"
 	check "fish completion offers verb $verb" "grep -qE -- \"-a $verb( |\\$)\" '$FISH'"
-	# check's --help exits 3, as the monitoring-plugins guidelines say
-	opts=$({ "$BIN" "$verb" --help || true; } | grep -oE -- '--[a-z][a-z-]+' | sort -u)
-	for o in $opts; do
-		[[ $o == --usage ]] && continue
-		m=${o//-/\\\\-}
-		check "man documents $verb $o" "grep -q -- '$m' '$MAN'"
-		check "completion offers $verb $o" "grep -q -- '$o' '$COMP'"
-		check "zsh completion offers $verb $o" "grep -qE -- '(^|[^a-z-])$o([^a-z-]|\$)' '$ZSH'"
-		check "fish completion offers $verb $o" "grep -E -- \"__netchk_using $verb'\" '$FISH' | grep -qE -- '-l ${o#--}( |\$)'"
-	done
+	table=$(bin_opts "$verb")
+	longs=$(awk '{ print "--" $1 }' <<<"$table" | sort -u)
+	specific=$(awk '$1 != "help" && $1 != "usage" && $1 != "version" { print "--" $1 }' <<<"$table" | sort -u)
+	all_longs+=$'\n'$longs
+	same_set "man SYNOPSIS of $verb" "$specific" "$(man_synopsis "$verb" | opt_words | as_long "$table")"
+	same_set "README usage of $verb" "$specific" "$(readme_usage "$verb" | opt_words | as_long "$table")"
+	without_usage=$(grep -vx -- --usage <<<"$longs")
+	same_set "bash completion of $verb" "$without_usage" "$(bash_opts "$verb")"
+	same_set "zsh completion of $verb" "$without_usage" "$(zsh_opts "$verb")"
+	same_set "fish completion of $verb" "$without_usage" "$(fish_opts "$verb")"
 done
+# OPTIONS of the man page: an entry for every option, none for a lost one.
+man_entries=$(sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$MAN" | awk 'tp { print; tp = 0 } /^\.TP/ { tp = 1 }' |
+	opt_words | grep -E -- '^--' | sort -u)
+same_set "man OPTIONS" "$(sort -u <<<"$all_longs" | grep -vx -- --usage | grep .)" "$man_entries"
 for code in $(sed -n 's/.*NETCHK_EXIT_[A-Z]* = \([0-9]\),.*/\1/p' "$SRC/netchk/netchk.h"); do
 	check "man EXIT STATUS has $code" "sed -n '/^.SH EXIT STATUS/,/^.SH FILES/p' '$MAN' | grep -q '^\\.B $code\$'"
 done

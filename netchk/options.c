@@ -1,0 +1,115 @@
+/*
+ * The options verify, reset and check share, typed once.
+ *
+ * Each verb's popt table pulls in the groups it has with
+ * POPT_ARG_INCLUDE_TABLE, as Samba's tools pull in POPT_COMMON_SAMBA, so
+ * a common option has one name, one letter and one help text everywhere;
+ * tests/t-docs.sh checks the man page, the README and the completions
+ * against each verb's --help, both ways.
+ */
+#include <stdio.h>
+#include "netchk.h"
+
+struct netchk_common netchk_common;
+
+const struct poptOption netchk_store_options[] = {
+	{ "configfile", 's', POPT_ARG_STRING, &netchk_common.configfile, 0,
+	  "smb.conf to read (default /etc/samba/smb.conf)", "FILE" },
+	{ "keytab", 'k', POPT_ARG_STRING, &netchk_common.keytab, 0,
+	  "the machine's keytab (default: the one Samba uses)", "KEYTAB" },
+	{ "state-dir", 0, POPT_ARG_STRING, &netchk_common.state_dir, 0,
+	  "lockout memory, journal and lock (default "
+	  NETCHK_DEFAULT_STATE_DIR ")", "DIR" },
+	POPT_TABLEEND
+};
+
+#define SERVER_OPTION(letter) \
+	{ "server", (letter), POPT_ARG_STRING, &netchk_common.server, 0, \
+	  "use this DC only (default: DNS SRV discovery)", "DC" }
+#define TIMEOUT_OPTION \
+	{ "timeout", 't', POPT_ARG_INT, &netchk_common.timeout, 0, \
+	  "seconds per network exchange (default 5)", "SECONDS" }
+
+const struct poptOption netchk_dc_options[] = {
+	SERVER_OPTION('S'),
+	TIMEOUT_OPTION,
+	POPT_TABLEEND
+};
+
+/* check: -H, as every monitoring plugin names its host. */
+const struct poptOption netchk_dc_options_H[] = {
+	SERVER_OPTION('H'),
+	TIMEOUT_OPTION,
+	POPT_TABLEEND
+};
+
+const struct poptOption netchk_discovery_options[] = {
+	{ "site", 0, POPT_ARG_STRING, &netchk_common.site, 0,
+	  "AD site of this host: its DCs are tried first", "SITE" },
+	{ "all-dcs", 0, POPT_ARG_NONE, &netchk_common.all_dcs, 0,
+	  "every DC in DNS at once, one verdict each, replication lag "
+	  "included (the host's own DC choice is not changed)", NULL },
+	POPT_TABLEEND
+};
+
+const struct poptOption netchk_json_options[] = {
+	{ "json", 'j', POPT_ARG_NONE, &netchk_common.json, 0,
+	  "print one JSON object (\"schema\": 1) instead of text", NULL },
+	POPT_TABLEEND
+};
+
+const struct poptOption netchk_output_options[] = {
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_json_options, 0,
+	  NULL, NULL },
+	{ "quiet", 'q', POPT_ARG_NONE, &netchk_common.quiet, 0,
+	  "do not narrate the steps on stderr", NULL },
+	POPT_TABLEEND
+};
+
+void netchk_progress(void *private_data, const char *line)
+{
+	fprintf(stderr, " * %s\n", line);
+}
+
+const char *netchk_state_dir(void)
+{
+	return netchk_common.state_dir != NULL ? netchk_common.state_dir :
+	       NETCHK_DEFAULT_STATE_DIR;
+}
+
+/*
+ * The checks every verb makes after popt: at most one HOST, a sane
+ * timeout.  NULL when all is well, else one line naming the problem.
+ */
+const char *netchk_common_problem(poptContext pc, const char *verb,
+				  const char **host_out)
+{
+	static char msg[512];
+	const char *host = poptGetArg(pc);
+
+	if (host != NULL && poptPeekArg(pc) != NULL) {
+		snprintf(msg, sizeof(msg), "%s takes at most one HOST, got "
+			 "'%s' too", verb, poptPeekArg(pc));
+		return msg;
+	}
+	if (netchk_common.timeout < 0 || netchk_common.timeout > 300) {
+		snprintf(msg, sizeof(msg), "--timeout: %d is not between 1 "
+			 "and 300 seconds", netchk_common.timeout);
+		return msg;
+	}
+	*host_out = host;
+	return NULL;
+}
+
+void netchk_common_verify_opts(struct sc_verify_opts *vo, const char *host)
+{
+	vo->smb_conf = netchk_common.configfile;
+	vo->keytab = netchk_common.keytab;
+	vo->server = netchk_common.server;
+	vo->site = netchk_common.site;
+	vo->host = host;
+	vo->state_dir = netchk_common.state_dir;
+	vo->timeout = netchk_common.timeout;
+	vo->all_dcs = netchk_common.all_dcs;
+	vo->paths = (1u << SC_PATH_COUNT) - 1;
+}
