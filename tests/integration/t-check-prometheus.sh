@@ -23,6 +23,13 @@ for m in netchk_trust_up netchk_check_status netchk_machine_password_age_seconds
 	expect_grep stdout "^# TYPE $m gauge\$" "$m has TYPE"
 	expect_grep stdout "^# HELP $m " "$m has HELP"
 done
+# every metric the shipped alerting rules and dashboard use is in a real run
+for m in $({ grep -v '^ *#' "$TESTS_DIR/../contrib/prometheus/netchk-alerts.yml"
+	jq -r '.. | .expr? // empty' "$TESTS_DIR/../contrib/grafana/netchk-dashboard.json"
+	} | grep -oh 'netchk_[a-z_]*' | sort -u); do
+	[[ $m == netchk_audit_* ]] && continue	# 'netchk audit' writes those
+	expect_grep stdout "^$m\\{" "contrib uses $m: the check writes it"
+done
 expect_grep stdout '^netchk_trust_up\{domain="NETCHK.TEST",dc="dc1.netchk.test",path="netlogon"\} 1$' "trust_up netlogon"
 expect_grep stdout "^netchk_dc_kvno\\{domain=\"NETCHK.TEST\",dc=\"dc1.netchk.test\"\\} $(dc_attr msDS-KeyVersionNumber)\$" "dc_kvno = DC's kvno"
 
