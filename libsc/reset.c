@@ -145,6 +145,10 @@ static const struct sc_dc *verdict_dc(const struct sc_verify_result *v)
 struct pwcheck {
 	enum sc_outcome outcome;
 	const char *detail;
+	bool has_krb5;			/* the KDC's answer, when rejected */
+	int32_t krb5_code;
+	bool has_ntstatus;
+	uint32_t ntstatus;
 	bool has_kvno;
 	uint32_t kvno;
 	const char *dns_host_name;
@@ -185,6 +189,10 @@ static enum sc_rc check_password(TALLOC_CTX *mem_ctx, struct rrun *r,
 		goto done;
 	out->outcome = a->outcome;
 	out->detail = talloc_strdup(mem_ctx, a->detail);
+	out->has_krb5 = a->has_krb5;
+	out->krb5_code = a->krb5_code;
+	out->has_ntstatus = a->has_ntstatus;
+	out->ntstatus = a->ntstatus;
 	if (a->outcome == SC_OUTCOME_ACCEPTED && cc != NULL) {
 		rc = sc_probe_ldap(tmp_ctx, &r->popts, dc, cc, b->account,
 				   &l, err_out);
@@ -378,7 +386,68 @@ done:
 	return rc;
 }
 
-/* A journalled change from a run that did not finish: finish or drop. */
+/*
+ * Did the KDC call the presented key wrong?  Only that answer proves a
+ * DC does not have the journalled password: a disabled or locked
+ * account (CLIENT_REVOKED), a clock skew, an unknown principal or an
+ * unauthenticated KRB-ERROR say nothing about the secret.
+ */
+static bool wrong_password(const struct pwcheck *pc)
+{
+	if (pc->outcome != SC_OUTCOME_REJECTED || !pc->has_krb5)
+		return false;
+	if (pc->has_ntstatus && pc->ntstatus != 0xC000006Au)
+		return false;	/* STATUS_WRONG_PASSWORD, or none at all */
+	return pc->krb5_code == KRB5KDC_ERR_PREAUTH_FAILED ||
+	       pc->krb5_code == KRB5KRB_AP_ERR_BAD_INTEGRITY;
+}
+
+/*
+ * Does no DC have the journalled password?  The DC the change went to
+ * (recorded in the journal) answers for itself: it has a change it took
+ * even before replication.  When that DC cannot be found any more, only
+ * every DC verify knows calling the password wrong settles it.  *dc_out
+ * is the DC that answered last (for the messages), *pc_out its answer.
+ */
+static enum sc_rc journal_lost(TALLOC_CTX *mem_ctx, struct rrun *r,
+			       const struct sci_journal *j, bool *lost_out,
+			       const struct sc_dc **dc_out,
+			       struct pwcheck *pc_out,
+			       struct sc_error **err_out)
+{
+	const struct sc_verify_result *b = r->res->before;
+	struct sc_dc *jdc = NULL;
+	enum sc_rc rc;
+
+	*lost_out = false;
+	if (sc_dc_resolve(mem_ctx, j->dc, &jdc, NULL) == SC_OK) {
+		*dc_out = jdc;
+		rc = check_password(mem_ctx, r, jdc, j->password, pc_out,
+				    err_out);
+		if (rc == SC_OK)
+			*lost_out = wrong_password(pc_out);
+		return rc;
+	}
+	for (size_t i = 0; i < b->dc_count; i++) {
+		*dc_out = &b->dcs[i].dc;
+		rc = check_password(mem_ctx, r, *dc_out, j->password, pc_out,
+				    err_out);
+		if (rc != SC_OK || !wrong_password(pc_out))
+			return rc;
+		*lost_out = true;
+	}
+	if (b->dc_count == 0) {
+		*dc_out = NULL;
+		memset(pc_out, 0, sizeof(*pc_out));
+	}
+	return SC_OK;
+}
+
+/*
+ * A journalled change from a run that did not finish: finish it when
+ * the DC has it, drop it only when the DC that took it (or every DC)
+ * calls it wrong, else keep it and change nothing.
+ */
 static enum sc_rc settle_journal(struct rrun *r, bool *finished,
 				 struct sc_error **err_out)
 {
@@ -387,8 +456,8 @@ static enum sc_rc settle_journal(struct rrun *r, bool *finished,
 	struct sci_journal *j = NULL;
 	struct sc_error *jerr = NULL;
 	const struct sc_dc *dc = NULL;
-	struct sc_dc *jdc = NULL;
 	struct pwcheck pc;
+	bool lost = false;
 	enum sc_rc rc;
 
 	*finished = false;
@@ -405,11 +474,6 @@ static enum sc_rc settle_journal(struct rrun *r, bool *finished,
 		goto done;
 	}
 	r->res->journal_found = true;
-	/* Ask the DC the change went to: it has it even before replication. */
-	if (sc_dc_resolve(tmp_ctx, j->dc, &jdc, NULL) == SC_OK)
-		dc = jdc;
-	else
-		dc = verdict_dc(b);
 	if (same_secret(b->secrets != NULL ? b->secrets->current : NULL,
 			j->password) && b->verdict.health == SC_HEALTH_OK &&
 	    b->keytab != NULL && b->keytab->count > 0) {
@@ -420,10 +484,10 @@ static enum sc_rc settle_journal(struct rrun *r, bool *finished,
 		rc = sci_journal_clear(r->res, r->journal_path, err_out);
 		goto done;
 	}
-	rc = check_password(tmp_ctx, r, dc, j->password, &pc, err_out);
+	rc = journal_lost(tmp_ctx, r, j, &lost, &dc, &pc, err_out);
 	if (rc != SC_OK)
 		goto done;
-	if (pc.outcome == SC_OUTCOME_ACCEPTED && pc.has_kvno) {
+	if (dc != NULL && pc.outcome == SC_OUTCOME_ACCEPTED && pc.has_kvno) {
 		sci_message(&r->opts->verify, "A pending password change "
 			    "(journalled) is accepted by %s (kvno %u): "
 			    "finishing it", dc->name, pc.kvno);
@@ -434,7 +498,7 @@ static enum sc_rc settle_journal(struct rrun *r, bool *finished,
 			*finished = true;
 		goto done;
 	}
-	if (pc.outcome == SC_OUTCOME_REJECTED) {
+	if (lost) {
 		sci_message(&r->opts->verify, "A pending password change "
 			    "(journalled) never reached %s (%s): abandoning "
 			    "it", dc->name, pc.detail ? pc.detail : "");
@@ -443,8 +507,9 @@ static enum sc_rc settle_journal(struct rrun *r, bool *finished,
 	}
 	rc = sci_error(r->res, err_out, SC_ENET, SC_ERRDOM_NONE, 0,
 		       "a pending password change is journalled in %s, but "
-		       "%s could not tell whether it has it (%s); nothing "
-		       "changed", r->journal_path, dc->name,
+		       "%s could not tell whether it has it (%s); the journal "
+		       "is kept and nothing changed", r->journal_path,
+		       dc != NULL ? dc->name : "no DC",
 		       pc.detail ? pc.detail : "no answer");
 done:
 	rescue_err(r, tmp_ctx, err_out);
