@@ -58,8 +58,16 @@ enum sc_rc sci_derive_keys(TALLOC_CTX *mem_ctx, const char *realm,
 			   struct sc_error **err_out);
 
 /*
- * Rewrite a FILE keytab atomically (temp file 0600, fsync, rename): the
- * account's principals get password's keys at kvno, the entries of
+ * The file a FILE keytab name is written to (through a symlink, its
+ * target); NULL with *why_out when netchk cannot rewrite it.
+ */
+char *sci_keytab_file_path(TALLOC_CTX *mem_ctx, const char *keytab_name,
+			   const char **why_out);
+
+/*
+ * Rewrite a FILE keytab atomically (temp file with the old file's owner,
+ * group, mode and SELinux label, fsync, rename over a symlink's target):
+ * the account's principals get password's keys at kvno, the entries of
  * keep_kvno that `old` holds are kept, every other entry of the account
  * is dropped, entries of other principals are copied unchanged.
  */

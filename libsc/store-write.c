@@ -26,8 +26,10 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <sys/random.h>
 #include "reset-private.h"
 
@@ -174,6 +176,65 @@ static bool is_machine(krb5_const_principal p, const char *account,
 			   p->data[0].length) == 0;
 }
 
+/*
+ * The file a keytab name writes to: the path after FILE: / WRFILE:, and
+ * through a symlink its final target (a symlinked keytab stays a symlink:
+ * the new file replaces the target, next to it).  NULL + *why_out when it
+ * is not a file netchk can rewrite.
+ */
+char *sci_keytab_file_path(TALLOC_CTX *mem_ctx, const char *keytab_name,
+			   const char **why_out)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	const char *path;
+
+	*why_out = NULL;
+	if (strncmp(keytab_name, "FILE:", 5) == 0)
+		path = keytab_name + 5;
+	else if (strncmp(keytab_name, "WRFILE:", 7) == 0)
+		path = keytab_name + 7;
+	else if (keytab_name[0] == '/')
+		path = keytab_name;
+	else {
+		*why_out = "it is not a FILE keytab; netchk only rewrites files";
+		return NULL;
+	}
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		if (realpath(path, real) == NULL) {
+			*why_out = "it is a symlink whose target cannot be "
+				   "resolved";
+			return NULL;
+		}
+		return talloc_strdup(mem_ctx, real);
+	}
+	return talloc_strdup(mem_ctx, path);
+}
+
+/*
+ * Give a new file (fd) what the file it replaces (path) had: owner,
+ * group, permission bits and SELinux label (its security.selinux xattr,
+ * when it has one), so that a keytab a service reads through its group,
+ * or under an SELinux policy, stays readable.  A new keytab: 0600.
+ */
+static int copy_file_attrs(int fd, const char *path)
+{
+	struct stat st;
+	char label[1024];
+	ssize_t n;
+
+	if (stat(path, &st) != 0)
+		return errno == ENOENT ? fchmod(fd, 0600) : -1;
+	if (fchown(fd, st.st_uid, st.st_gid) != 0 ||
+	    fchmod(fd, st.st_mode & 07777) != 0)
+		return -1;
+	n = getxattr(path, "security.selinux", label, sizeof(label));
+	if (n > 0 && fsetxattr(fd, "security.selinux", label, (size_t)n,
+			       0) != 0)
+		return -1;
+	return 0;
+}
+
 struct ktw {
 	struct kctx *k;
 	krb5_keytab old, new;
@@ -242,23 +303,18 @@ enum sc_rc sci_keytab_write(TALLOC_CTX *mem_ctx, const char *keytab_name,
 	size_t nenc = 0;
 	struct sc_key *keys = NULL;
 	struct ktw *w;
-	const char *path;
+	const char *path, *why = NULL;
 	char *name, *dir;
 	enum sc_rc rc;
 	int fd;
 
 	if (tmp_ctx == NULL)
 		return SC_ENOMEM;
-	if (strncmp(keytab_name, "FILE:", 5) == 0)
-		path = keytab_name + 5;
-	else if (strncmp(keytab_name, "WRFILE:", 7) == 0)
-		path = keytab_name + 7;
-	else if (keytab_name[0] == '/')
-		path = keytab_name;
-	else {
+	path = sci_keytab_file_path(tmp_ctx, keytab_name, &why);
+	if (path == NULL) {
 		rc = sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE, 0,
-			       "keytab %s is not a FILE keytab; netchk "
-			       "only rewrites files", keytab_name);
+			       "keytab %s cannot be rewritten: %s",
+			       keytab_name, why ? why : "out of memory");
 		goto done;
 	}
 	/* The enctypes the account uses: those the keytab had. */
@@ -300,10 +356,11 @@ enum sc_rc sci_keytab_write(TALLOC_CTX *mem_ctx, const char *keytab_name,
 		goto done;
 	}
 	/* MIT only adds to a keytab that has its version header (0x0502). */
-	if (fchmod(fd, 0600) != 0 || write(fd, "\x05\x02", 2) != 2) {
+	if (copy_file_attrs(fd, path) != 0 || write(fd, "\x05\x02", 2) != 2) {
 		close(fd);
 		rc = sci_error(mem_ctx, err_out, SC_EACCES, SC_ERRDOM_ERRNO,
-			       errno, "chmod %s: %s", w->tmp, strerror(errno));
+			       errno, "cannot give %s the attributes of %s: %s",
+			       w->tmp, path, strerror(errno));
 		goto done;
 	}
 	close(fd);
