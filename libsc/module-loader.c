@@ -9,9 +9,10 @@
  * them and loads a module here when a path that needs it first runs.
  *
  * A module is looked for next to libsc itself (the build tree, or a
- * private install), then in the configured module directory.  Both are
- * root-owned in any sane install; no environment variable can redirect
- * the load, since netchk runs as root.
+ * private install), in netchk/ beside it (the installed layout, wherever
+ * the tree was copied: a DESTDIR staging, a relocated prefix), then in the
+ * configured module directory.  All are root-owned in any sane install; no
+ * environment variable can redirect the load, since netchk runs as root.
  *
  * Built with SC_SAMBA_LINKED (the static test library, and the netlogon
  * module itself), the wrappers call the modules' functions directly.
@@ -70,7 +71,10 @@ static void *try_open(const char *dir, const char *name)
 	return dlopen(path, RTLD_NOW | RTLD_LOCAL);
 }
 
-/* Next to libsc itself, else the configured module directory. */
+/*
+ * Next to libsc itself, else in netchk/ beside it (LIBDIR/netchk, as
+ * installed), else the configured module directory.
+ */
 static void *open_module(const char *name, char *error, size_t len)
 {
 	Dl_info info;
@@ -79,9 +83,16 @@ static void *open_module(const char *name, char *error, size_t len)
 	if (dladdr((void *)sc_probe_netlogon, &info) != 0 &&
 	    info.dli_fname != NULL && strchr(info.dli_fname, '/') != NULL) {
 		char copy[4096];
+		char sub[4096 + 8];
+		const char *dir;
 
 		snprintf(copy, sizeof(copy), "%s", info.dli_fname);
-		h = try_open(dirname(copy), name);
+		dir = dirname(copy);
+		h = try_open(dir, name);
+		if (h == NULL) {
+			snprintf(sub, sizeof(sub), "%s/netchk", dir);
+			h = try_open(sub, name);
+		}
 	}
 	if (h == NULL)
 		h = try_open(SC_MODULE_DIR, name);

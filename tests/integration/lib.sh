@@ -23,6 +23,7 @@ cleanup() {
 	else
 		rm -rf "$OUT"
 	fi
+	[[ -z $UNPRIV_DIR ]] || rm -rf "$UNPRIV_DIR"
 	echo "$PASSED passed, $FAILED failed"
 	((FAILED == 0)) && ((rc == 0))
 }
@@ -81,6 +82,44 @@ netchk2() {
 # The DC's view of MEMBER2$: dc2_attr msDS-KeyVersionNumber
 m2_attr() {
 	"$LAB" dc-account --member2 "$1" 2>/dev/null | sed -n "s/^$1: //p"
+}
+
+# The build as another user runs it.  The checkout may sit under a 0700
+# directory (/root, where root clones), where nobody cannot load the
+# build tree's libsc.so.0: unpriv_install installs the build (meson
+# install --destdir) into a world-readable temp dir, once per test, and
+# sets UNPRIV_NETCHK to a command running that copy as nobody:
+#   "$LAB" member "${UNPRIV_NETCHK[@]}" check --cached
+UNPRIV_DIR=""
+UNPRIV_NETCHK=()
+unpriv_install() {
+	[[ -z $UNPRIV_DIR ]] || return 0
+	local build prefix dirs
+	build=${NETCHK_BUILD_ROOT:-$(dirname "$(dirname "$NETCHK_BIN")")}
+	UNPRIV_DIR=$(mktemp -d /tmp/netchk-unpriv.XXXXXX)
+	chmod 755 "$UNPRIV_DIR"
+	meson install -C "$build" --no-rebuild --destdir "$UNPRIV_DIR" \
+		>"$OUT/unpriv-install.log" 2>&1 || {
+		tail -20 "$OUT/unpriv-install.log" >&2
+		echo "Bail out! meson install --destdir failed" >&2
+		exit 1
+	}
+	# prefix, libdir, sbindir as configured
+	mapfile -t dirs < <(meson introspect --buildoptions "$build" |
+		jq -r 'map({(.name): .value}) | add | .prefix, .libdir, .sbindir')
+	prefix=$UNPRIV_DIR${dirs[0]}
+	UNPRIV_NETCHK=(setpriv --reuid=nobody --regid=nogroup --clear-groups
+		env "LD_LIBRARY_PATH=$prefix/${dirs[1]}" "$prefix/${dirs[2]}/netchk")
+	[[ -x ${UNPRIV_NETCHK[-1]} ]] || {
+		echo "Bail out! no netchk installed at ${UNPRIV_NETCHK[-1]}" >&2
+		exit 1
+	}
+}
+
+# unpriv_netchk ARGS...: netchk as nobody inside the member (member_run).
+unpriv_netchk() {
+	unpriv_install
+	member_run "${UNPRIV_NETCHK[@]}" "$@"
 }
 
 verify() {

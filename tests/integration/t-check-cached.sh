@@ -35,6 +35,8 @@ else not_ok "systemd-analyze verify: $(cat "$OUT/analyze")"; fi
 # CacheDirectory= would make them); the lockout memory goes to the
 # test's state dir instead of /var/lib/netchk.
 cmd=$(sed -n "s|^ExecStart=[^ ]*||p" "$SERVICE")
+unpriv_install
+unpriv=$(printf '%q ' "${UNPRIV_NETCHK[@]}")
 cat >"$OUT/in-ns.sh" <<SH
 set -e
 mount -t tmpfs -o mode=0755 tmpfs /var/cache
@@ -43,7 +45,7 @@ mkdir -m 0755 /var/cache/netchk /var/lib/prometheus/node-exporter
 "$LAB" member "$NETCHK_BIN" $cmd --state-dir "$STATE_DIR" >"$OUT/live" 2>"$OUT/live.err" || echo \$? >"$OUT/live.rc"
 cp /var/cache/netchk/check-status "$OUT/status"
 stat -c %a /var/cache/netchk/check-status >"$OUT/status.mode"
-nobody() { "$LAB" member setpriv --reuid=nobody --regid=nogroup --clear-groups "$NETCHK_BIN" check "\$@"; }
+nobody() { "$LAB" member $unpriv check "\$@"; }
 nobody --cached >"$OUT/cached" 2>"$OUT/cached.err" || echo \$? >"$OUT/cached.rc"
 nobody --cached --format=prometheus >"$OUT/cached.prom" 2>&1 || true
 nobody --cached=1 --status-file=/var/cache/netchk/check-status >/dev/null 2>&1 || true
@@ -82,8 +84,7 @@ mkdir -m 0755 "$OUT/pub"
 check --status-file="$OUT/pub/status2"
 live_rc=$RC
 cp "$OUT/stdout" "$OUT/live2"
-member_run setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	"$NETCHK_BIN" check --cached --status-file="$OUT/pub/status2"
+unpriv_netchk check --cached --status-file="$OUT/pub/status2"
 expect_eq "$RC" "$live_rc" "--cached exit = live exit ($live_rc)"
 if cmp -s "$OUT/live2" "$OUT/stdout"; then ok "--cached prints the CRITICAL text unchanged"
 else not_ok "--cached differs: $(diff "$OUT/live2" "$OUT/stdout")"; fi

@@ -61,7 +61,6 @@ expect_rc 3 "unknown option"
 expect_grep stdout '^NETCHK UNKNOWN - --frobnicate' "unknown option on stdout"
 
 # unprivileged: UNKNOWN, and the text says what to do
-member_run setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	"$NETCHK_BIN" check -s "$SMB_CONF" --state-dir "$OUT/nobody-state"
+unpriv_netchk check -s "$SMB_CONF" --state-dir "$OUT/nobody-state"
 expect_rc 3 "unprivileged live check"
 expect_grep stdout '^NETCHK UNKNOWN - cannot read .*secrets.tdb.*--cached' "unprivileged: the fix"

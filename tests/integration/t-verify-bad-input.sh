@@ -37,7 +37,7 @@ cp "$SECRETS" "$alt/private/secrets.tdb"
 chmod 600 "$alt/private/secrets.tdb"
 chmod 755 "$OUT" "$alt" "$alt/private"
 chmod 644 "$alt/smb.conf"
-member_run setpriv --reuid=nobody --regid=nogroup --clear-groups "$NETCHK_BIN" verify -s "$alt/smb.conf" --state-dir "$OUT/nobody-state"
+unpriv_netchk verify -s "$alt/smb.conf" --state-dir "$OUT/nobody-state"
 one_line_exit3 "unreadable secrets.tdb" "Permission denied \(run as root\)"
 
 # keytab: missing, garbage, truncated
