@@ -385,8 +385,9 @@ int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 		goto done;
 	}
 	if (o.status_file != NULL &&
-	    sc_write_file_atomic(mem, o.status_file, text, strlen(text), 0644,
-				 &err) != SC_OK)
+	    (sc_mkdir_parents(mem, o.status_file, 0755, &err) != SC_OK ||
+	     sc_write_file_atomic(mem, o.status_file, text, strlen(text), 0644,
+				  &err) != SC_OK))
 		netchk_error("--status-file: %s", err && err->message ?
 			     err->message : "cannot write");
 	if (o.textfile != NULL)

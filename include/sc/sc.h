@@ -23,4 +23,12 @@ enum sc_rc sc_write_file_atomic(TALLOC_CTX *mem_ctx, const char *path,
 				const void *data, size_t len, mode_t mode,
 				struct sc_error **err_out);
 
+/*
+ * Create the missing directories above path (the file's directory and
+ * any missing parent of it), each with exactly mode whatever the umask.
+ * Directories that exist are left as they are.
+ */
+enum sc_rc sc_mkdir_parents(TALLOC_CTX *mem_ctx, const char *path,
+			    mode_t mode, struct sc_error **err_out);
+
 #endif

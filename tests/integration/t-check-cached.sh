@@ -88,3 +88,20 @@ unpriv_netchk check --cached --status-file="$OUT/pub/status2"
 expect_eq "$RC" "$live_rc" "--cached exit = live exit ($live_rc)"
 if cmp -s "$OUT/live2" "$OUT/stdout"; then ok "--cached prints the CRITICAL text unchanged"
 else not_ok "--cached differs: $(diff "$OUT/live2" "$OUT/stdout")"; fi
+
+# --status-file in a directory that does not exist yet (a cron job, a host
+# without systemd's CacheDirectory=): the live check creates it, 0755 even
+# under umask 077, so that --cached works for every user.
+umask_was=$(umask)
+umask 077
+check --status-file="$OUT/pub/new/netchk/check-status"
+umask "$umask_was"
+live_rc=$RC
+expect_no_grep stdout 'status-file' "new directory: no error"
+expect_no_grep stderr 'status-file' "new directory: nothing on stderr"
+expect_eq "$(stat -c %a "$OUT/pub/new" "$OUT/pub/new/netchk" | tr '\n' ' ')" \
+	"755 755 " "new directory: created 0755"
+expect_eq "$(stat -c %a "$OUT/pub/new/netchk/check-status" 2>&1)" 644 \
+	"new directory: status file 0644"
+unpriv_netchk check --cached --status-file="$OUT/pub/new/netchk/check-status"
+expect_eq "$RC" "$live_rc" "new directory: --cached as nobody = live exit ($live_rc)"
