@@ -23,7 +23,7 @@ cleanup() {
 	else
 		rm -rf "$OUT"
 	fi
-	[[ -z $UNPRIV_DIR ]] || rm -rf "$UNPRIV_DIR"
+	[[ -z ${UNPRIV_DIR:-} ]] || rm -rf "$UNPRIV_DIR"
 	echo "$PASSED passed, $FAILED failed"
 	((FAILED == 0)) && ((rc == 0))
 }
