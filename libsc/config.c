@@ -15,13 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <krb5/krb5.h>
-#include <profile.h>
 #include "sc-private.h"
 
-#define SCI_DEFAULT_CLOCKSKEW 300	/* MIT's and AD's default */
 #define SCI_DEFAULT_SMB_CONF "/etc/samba/smb.conf"
 
-static char *upper(TALLOC_CTX *mem_ctx, const char *s)
+char *sci_upper(TALLOC_CTX *mem_ctx, const char *s)
 {
 	char *r = talloc_strdup(mem_ctx, s);
 
@@ -30,69 +28,12 @@ static char *upper(TALLOC_CTX *mem_ctx, const char *s)
 	return r;
 }
 
-static char *lower(TALLOC_CTX *mem_ctx, const char *s)
+char *sci_lower(TALLOC_CTX *mem_ctx, const char *s)
 {
 	char *r = talloc_strdup(mem_ctx, s);
 
 	for (char *p = r; p != NULL && *p != '\0'; p++)
 		*p = tolower((unsigned char)*p);
-	return r;
-}
-
-/*
- * The realm when smb.conf has none: MIT's default_realm, which is what
- * "net ads" falls back to as well.
- */
-static char *krb5_default_realm(TALLOC_CTX *mem_ctx)
-{
-	krb5_context kctx = NULL;
-	char *realm = NULL;
-	char *r = NULL;
-
-	if (krb5_init_context(&kctx) != 0)
-		return NULL;
-	if (krb5_get_default_realm(kctx, &realm) == 0) {
-		r = talloc_strdup(mem_ctx, realm);
-		krb5_free_default_realm(kctx, realm);
-	}
-	krb5_free_context(kctx);
-	return r;
-}
-
-/*
- * The clock skew Kerberos tolerates here: libdefaults clockskew, read by
- * MIT's own profile code as MIT reads it (an integer of seconds).
- */
-static int krb5_clockskew(void)
-{
-	krb5_context kctx = NULL;
-	profile_t prof = NULL;
-	int v = SCI_DEFAULT_CLOCKSKEW;
-
-	if (krb5_init_context(&kctx) != 0)
-		return v;
-	if (krb5_get_profile(kctx, &prof) == 0) {
-		if (profile_get_integer(prof, "libdefaults", "clockskew", NULL,
-					SCI_DEFAULT_CLOCKSKEW, &v) != 0 ||
-		    v <= 0)
-			v = SCI_DEFAULT_CLOCKSKEW;
-		profile_release(prof);
-	}
-	krb5_free_context(kctx);
-	return v;
-}
-
-static char *krb5_default_keytab(TALLOC_CTX *mem_ctx)
-{
-	krb5_context kctx = NULL;
-	char name[4096];
-	char *r = NULL;
-
-	if (krb5_init_context(&kctx) != 0)
-		return NULL;
-	if (krb5_kt_default_name(kctx, name, sizeof(name)) == 0)
-		r = talloc_strdup(mem_ctx, name);
-	krb5_free_context(kctx);
 	return r;
 }
 
@@ -121,6 +62,14 @@ enum sc_rc sc_config_load(TALLOC_CTX *mem_ctx, const char *smb_conf,
 	if (access(c->smb_conf, R_OK) != 0) {
 		int e = errno;
 
+		/* no smb.conf at all: a realmd/adcli/sssd host */
+		if (smb_conf == NULL && e == ENOENT) {
+			rc = sci_config_load_keytab_host(mem_ctx, NULL,
+							 keytab_override,
+							 config_out, err_out);
+			goto done;
+		}
+
 		rc = sci_error(mem_ctx, err_out,
 			       e == ENOENT ? SC_ENOENT : SC_EACCES,
 			       SC_ERRDOM_ERRNO, e, "cannot read %s: %s",
@@ -134,17 +83,28 @@ enum sc_rc sc_config_load(TALLOC_CTX *mem_ctx, const char *smb_conf,
 		goto done;
 	talloc_steal(tmp_ctx, lp);
 
-	c->workgroup = lp->workgroup ? upper(c, lp->workgroup) : NULL;
-	c->netbios_name = lp->netbios_name ? upper(c, lp->netbios_name)
+	/*
+	 * Samba installed but this is no AD member's smb.conf (security =
+	 * user, Debian's and Ubuntu's default): the host is joined some other
+	 * way, if at all.
+	 */
+	if (smb_conf == NULL && !lp->security_ads) {
+		rc = sci_config_load_keytab_host(mem_ctx, NULL, keytab_override,
+						 config_out, err_out);
+		goto done;
+	}
+	c->workgroup = lp->workgroup ? sci_upper(c, lp->workgroup) : NULL;
+	c->netbios_name = lp->netbios_name ? sci_upper(c, lp->netbios_name)
 					   : NULL;
 	realm = lp->realm;
 	if (realm != NULL && realm[0] != '\0')
-		c->realm = upper(c, realm);
+		c->realm = sci_upper(c, realm);
 	else
-		c->realm = krb5_default_realm(c);
+		c->realm = sci_krb5_default_realm(c);
 	c->security_ads = lp->security_ads;
 	c->machine_password_timeout = lp->machine_password_timeout;
-	c->clockskew = krb5_clockskew();
+	c->clockskew = sci_krb5_clockskew();
+	c->krb5_conf = sci_krb5_conf_path(c);
 	c->secrets_path = lp->secrets_path ?
 			  talloc_strdup(c, lp->secrets_path) : NULL;
 	c->state_dir = lp->state_dir ? talloc_strdup(c, lp->state_dir) : NULL;
@@ -155,7 +115,7 @@ enum sc_rc sc_config_load(TALLOC_CTX *mem_ctx, const char *smb_conf,
 		   lp->dedicated_keytab[0] != '\0') {
 		c->keytab_name = talloc_strdup(c, lp->dedicated_keytab);
 	} else {
-		c->keytab_name = krb5_default_keytab(c);
+		c->keytab_name = sci_krb5_default_keytab(c, NULL);
 	}
 
 	if (c->workgroup == NULL || c->workgroup[0] == '\0') {
@@ -169,7 +129,7 @@ enum sc_rc sc_config_load(TALLOC_CTX *mem_ctx, const char *smb_conf,
 			       "default_realm", c->smb_conf);
 		goto done;
 	}
-	c->dns_domain = lower(c, c->realm);
+	c->dns_domain = sci_lower(c, c->realm);
 	if (c->secrets_path == NULL || c->keytab_name == NULL ||
 	    c->netbios_name == NULL || c->dns_domain == NULL) {
 		rc = SC_ENOMEM;

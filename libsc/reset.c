@@ -1078,6 +1078,12 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 	rc = sc_verify(res, &opts->verify, &res->before, err_out);
 	if (rc != SC_OK)
 		goto done;
+	if (res->before->config->keytab_only) {
+		rc = sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE, 0,
+			       "reset cannot repair a host without an AD member "
+			       "smb.conf yet (keytab only); nothing changed");
+		goto done;
+	}
 	r.journal_path = sci_journal_path(res, r.state_dir,
 					  res->before->config->workgroup);
 	if (r.journal_path == NULL) {

@@ -79,6 +79,61 @@ enum sc_rc sci_samba_conf_load_impl(TALLOC_CTX *mem_ctx, const char *path,
 				    struct sci_samba_conf **conf_out,
 				    struct sc_error **err_out);
 
+/* Copies of s in upper / lower case (ASCII). */
+char *sci_upper(TALLOC_CTX *mem_ctx, const char *s);
+char *sci_lower(TALLOC_CTX *mem_ctx, const char *s);
+
+#define SCI_ENCTYPE_RC4 23	/* arcfour-hmac: the key is the NT hash */
+
+/*
+ * The keytab's RC4 entry of its newest kvno (which 0) or of the newest
+ * kvno below that (which 1); NULL when that kvno has none.
+ */
+const struct sc_keytab_entry *sci_keytab_rc4_entry(const struct sc_keytab *kt,
+						   int which);
+
+/* sssd.conf (+ conf.d): the [domain/NAME] sssd serves AD with. */
+struct sci_sssd_conf {
+	const char *path;
+	const char *section;		/* "domain/NAME", NULL: no domain */
+	const char *domain;		/* NAME */
+	const char *ad_domain;
+	const char *krb5_realm;
+	const char *ad_hostname;
+	const char *ad_server;		/* comma list, _srv_ = DNS */
+	const char *ad_site;
+	const char *krb5_keytab;
+	const char *id_provider;
+	const char *renewal_opts;
+	bool update_samba;
+	bool max_age_set;
+	int max_age_days;		/* default 30 */
+};
+enum sc_rc sci_sssd_conf_load(TALLOC_CTX *mem_ctx, const char *path,
+			      struct sci_sssd_conf **conf_out,
+			      struct sc_error **err_out);
+
+/* krb5.conf as MIT reads it (config-krb5.c). */
+const char *sci_krb5_conf_path(TALLOC_CTX *mem_ctx);
+char *sci_krb5_default_realm(TALLOC_CTX *mem_ctx);
+int sci_krb5_clockskew(void);
+/* The default keytab and where its name came from. */
+char *sci_krb5_default_keytab(TALLOC_CTX *mem_ctx, const char **from_out);
+/* realm's kdc entries (ports dropped) when dns_lookup_kdc is off, else
+ * NULL; NULL-terminated. */
+const char **sci_krb5_realm_kdcs(TALLOC_CTX *mem_ctx, const char *realm);
+
+/*
+ * The configuration of a host without an AD member smb.conf: krb5.conf,
+ * sssd.conf (sssd_conf, NULL: /etc/sssd/sssd.conf) and the keytab
+ * (config-host.c).  why says why smb.conf was not used.
+ */
+enum sc_rc sci_config_load_keytab_host(TALLOC_CTX *mem_ctx,
+				       const char *sssd_conf,
+				       const char *keytab_override,
+				       struct sc_config **config_out,
+				       struct sc_error **err_out);
+
 /*
  * Samba's NTSTATUS names and messages (sc_ntstatus_name/_message wrap
  * the first two).  sci_ntstatus_code() is nt_status_string_to_code():

@@ -127,6 +127,9 @@ static void narrate(struct run *run, const struct sc_dc_report *rep,
 
 	if (a->cand == SC_CAND_KEYTAB)
 		what = talloc_asprintf(ans, "keytab keys kvno %u", a->kvno);
+	else if (a->kvno != 0)
+		what = talloc_asprintf(ans, "keytab RC4 key (NT hash) kvno %u",
+				       a->kvno);
 	else
 		what = talloc_asprintf(ans, "%s password",
 				       sc_cand_name(a->cand));
@@ -186,11 +189,39 @@ static void keep_error(struct run *run, struct sc_error **err_out)
 		talloc_steal(run->mem, *err_out);
 }
 
+/*
+ * The NT hash netlogon presents as candidate c (current, previous): from
+ * secrets.tdb's password, or on a keytab-only host the keytab's RC4 key
+ * (which is the NT hash) of the highest kvno, then of the one below.
+ * *hash_out stays NULL when there is no such secret.
+ */
+static enum sc_rc netlogon_hash(struct run *run, TALLOC_CTX *mem_ctx, int c,
+				struct sc_secret **hash_out, uint32_t *kvno_out,
+				struct sc_error **err_out)
+{
+	const struct sc_secrets *sec = run->res->secrets;
+	const struct sc_keytab_entry *e;
+
+	*kvno_out = 0;
+	if (sec != NULL) {
+		const struct sc_secret *pw = c == 0 ? sec->current :
+					     sec->previous;
+
+		return pw == NULL ? SC_OK :
+		       sc_nt_hash(mem_ctx, pw, hash_out, err_out);
+	}
+	e = sci_keytab_rc4_entry(run->res->keytab, c);
+	if (e == NULL)
+		return SC_OK;
+	*hash_out = sc_secret_new(mem_ctx, e->key->data, e->key->len);
+	*kvno_out = e->kvno;
+	return *hash_out != NULL ? SC_OK : SC_ENOMEM;
+}
+
 static enum sc_rc probe_netlogon(struct run *run, struct sc_dc_report *rep,
 				 struct sc_error **err_out)
 {
 	const struct sc_secrets *sec = run->res->secrets;
-	const struct sc_secret *cands[2] = { sec->current, sec->previous };
 	char seen[2][17] = { "", "" };
 	enum sc_rc rc = SC_OK;
 
@@ -198,19 +229,21 @@ static enum sc_rc probe_netlogon(struct run *run, struct sc_dc_report *rep,
 		TALLOC_CTX *tmp = talloc_new(NULL);
 		struct sc_secret *hash = NULL;
 		struct sc_attempt probe = { 0 }, *a = NULL, *got = NULL;
+		uint32_t kvno = 0;
 
-		if (cands[c] == NULL) {
-			talloc_free(tmp);
-			continue;
-		}
-		rc = sc_nt_hash(tmp, cands[c], &hash, err_out);
+		rc = netlogon_hash(run, tmp, c, &hash, &kvno, err_out);
 		if (rc != SC_OK) {
 			keep_error(run, err_out);
 			talloc_free(tmp);
 			return rc;
 		}
+		if (hash == NULL) {
+			talloc_free(tmp);
+			continue;
+		}
 		probe.path = SC_PATH_NETLOGON;
 		probe.cand = (enum sc_cand)c;
+		probe.kvno = kvno;
 		sc_fingerprint(hash, probe.fingerprint);
 		/* The same secret twice (current == previous): once. */
 		if (c == 1 && strcmp(probe.fingerprint, seen[0]) == 0) {
@@ -224,7 +257,9 @@ static enum sc_rc probe_netlogon(struct run *run, struct sc_dc_report *rep,
 			rc = sc_probe_netlogon(tmp, &run->popts, &rep->dc,
 					       run->res->account,
 					       run->computer,
-					       sec->sec_channel_type, hash,
+					       sec != NULL ?
+					       sec->sec_channel_type :
+					       0, hash,
 					       &a, err_out);
 			if (run->lock != NULL)
 				pthread_mutex_unlock(&netlogon_lock);
@@ -234,6 +269,7 @@ static enum sc_rc probe_netlogon(struct run *run, struct sc_dc_report *rep,
 				return rc;
 			}
 			a->cand = probe.cand;
+			a->kvno = probe.kvno;
 			memcpy(a->fingerprint, probe.fingerprint, 17);
 			state_lock(run);
 			sci_state_record(run->state, run->res->config->realm,
@@ -421,7 +457,9 @@ static void path_states(struct run *run, struct sc_dc_report *rep)
 
 		ps->health = SC_HEALTH_UNKNOWN;
 		if (!rep->path_run[p]) {
-			ps->summary = "not run";
+			ps->summary = p == SC_PATH_NETLOGON &&
+				      run->res->netlogon_untested != NULL ?
+				      run->res->netlogon_untested : "not run";
 			continue;
 		}
 		if (p == SC_PATH_LDAP) {
@@ -477,6 +515,9 @@ static void path_states(struct run *run, struct sc_dc_report *rep)
 				"%s accepted", ok->cand == SC_CAND_KEYTAB ?
 				talloc_asprintf(run->mem, "kvno %u keys",
 						ok->kvno) :
+				ok->kvno != 0 ?
+				talloc_asprintf(run->mem, "kvno %u RC4 key "
+						"(NT hash)", ok->kvno) :
 				talloc_asprintf(run->mem, "%s password",
 						sc_cand_name(ok->cand)));
 		} else {
@@ -542,7 +583,9 @@ static enum sc_rc probe_dc(struct run *run, struct sc_dc_report *rep,
 	const char *ccache = NULL;
 	enum sc_rc rc = SC_OK;
 	bool again = true, stamped, nl_first = true;
-	bool nl = want(run, SC_PATH_NETLOGON) && run->res->secrets != NULL;
+	bool nl = want(run, SC_PATH_NETLOGON) &&
+		  (run->res->secrets != NULL ||
+		   sci_keytab_rc4_entry(run->res->keytab, 0) != NULL);
 
 	sci_message(run->opts, "Verifying the secure channel of %s with DC "
 		    "%s (%s)", run->res->account, rep->dc.name,
@@ -824,6 +867,73 @@ static bool valid_host(const char *h)
 	return true;
 }
 
+/* Where a keytab-only host's answers came from, one line each. */
+static void config_narrate(const struct sc_verify_opts *opts,
+			   const struct sc_config *c)
+{
+	sci_message(opts, "No AD member smb.conf: reading %s%s%s and the "
+		    "keytab", c->krb5_conf, c->sssd_conf ? ", " : "",
+		    c->sssd_conf ? c->sssd_conf : "");
+	sci_message(opts, "  realm %s from %s", c->realm,
+		    c->from.realm ? c->from.realm : "(default)");
+	sci_message(opts, "  account %s$ from %s", c->netbios_name,
+		    c->from.account ? c->from.account : "(default)");
+	sci_message(opts, "  keytab %s from %s", c->keytab_name,
+		    c->from.keytab ? c->from.keytab : "(default)");
+	if (c->servers != NULL)
+		sci_message(opts, "  DCs %s%s from %s", c->servers[0],
+			    c->servers[1] ? ", ..." : "", c->from.servers);
+	else
+		sci_message(opts, "  DCs from DNS SRV of %s", c->dns_domain);
+	if (c->site != NULL)
+		sci_message(opts, "  site %s from %s", c->site, c->from.site);
+}
+
+/*
+ * A keytab-only host proves netlogon with the RC4 key of its newest kvno
+ * (the NT hash); without one netlogon cannot be tested, and verify says
+ * why instead of calling the path broken.
+ */
+static void netlogon_testable(const struct sc_verify_opts *opts,
+			      struct sc_verify_result *res)
+{
+	if (sci_keytab_rc4_entry(res->keytab, 0) != NULL)
+		return;
+	res->netlogon_untested = talloc_asprintf(res,
+		"not testable: the keytab holds no RC4 key of kvno %u (the "
+		"NT hash netlogon needs) and there is no secrets.tdb",
+		res->keytab ? sc_keytab_max_kvno(res->keytab) : 0);
+	sci_message(opts, "netlogon %s", res->netlogon_untested);
+}
+
+/* Resolve every DC the configuration names; those that do not resolve
+ * are left out (the host's own tools skip them too). */
+static enum sc_rc resolve_all(TALLOC_CTX *mem_ctx, const char **names,
+			      struct sc_dc **dcs_out, size_t *count_out,
+			      struct sc_error **err_out)
+{
+	struct sc_dc *dcs = NULL;
+	size_t n = 0;
+	enum sc_rc rc = SC_OK;
+
+	for (size_t i = 0; names[i] != NULL; i++) {
+		struct sc_dc *dc = NULL;
+
+		rc = sc_dc_resolve(mem_ctx, names[i], &dc, err_out);
+		if (rc != SC_OK)
+			continue;
+		dcs = talloc_realloc(mem_ctx, dcs, struct sc_dc, n + 1);
+		if (dcs == NULL)
+			return SC_ENOMEM;
+		dcs[n++] = *dc;
+	}
+	if (n == 0)
+		return rc != SC_OK ? rc : SC_ENOENT;
+	*dcs_out = dcs;
+	*count_out = n;
+	return SC_OK;
+}
+
 enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 		     struct sc_verify_result **result_out,
 		     struct sc_error **err_out)
@@ -874,7 +984,10 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 				     res->config->netbios_name);
 	run.computer = talloc_strndup(res, res->account,
 				      strlen(res->account) - 1);
-	if (opts->paths & (1u << SC_PATH_NETLOGON)) {
+	if (res->config->keytab_only)
+		config_narrate(opts, res->config);
+	if ((opts->paths & (1u << SC_PATH_NETLOGON)) &&
+	    !res->config->keytab_only) {
 		rc = sc_secrets_load(res, res->config->secrets_path,
 				     res->config->workgroup, &res->secrets,
 				     err_out);
@@ -895,6 +1008,17 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 				goto done;
 		}
 	}
+	if (res->config->keytab_only &&
+	    (opts->paths & (1u << SC_PATH_NETLOGON)))
+		netlogon_testable(opts, res);
+	if (res->config->keytab_only)
+		sci_message(opts, "Read keytab %s: %zu entr%s (highest kvno "
+			    "%u); no secrets.tdb", res->config->keytab_name,
+			    res->keytab ? res->keytab->count : 0,
+			    res->keytab && res->keytab->count == 1 ? "y" :
+			    "ies", res->keytab ?
+			    sc_keytab_max_kvno(res->keytab) : 0);
+	else
 	sci_message(opts, "Read %s: %s password%s; keytab %s: %zu entr%s "
 		    "(highest kvno %u)", res->config->secrets_path,
 		    res->secrets == NULL ? "not read," :
@@ -910,7 +1034,7 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 	if (rc != SC_OK)
 		goto done;
 
-	/* DCs: the named one, or the domain's in DNS order */
+	/* DCs: the named one, the configuration's, or DNS's in order */
 	if (opts->server != NULL) {
 		struct sc_dc *dc = NULL;
 
@@ -919,9 +1043,16 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 			goto done;
 		dcs = dc;
 		ndc = 1;
+	} else if (res->config->servers != NULL) {
+		rc = resolve_all(res, res->config->servers, &dcs, &ndc,
+				 err_out);
+		if (rc != SC_OK)
+			goto done;
 	} else {
 		rc = sc_dc_discover_site(res, res->config->dns_domain,
-					 opts->site, &dcs, &ndc, err_out);
+					 opts->site ? opts->site :
+					 res->config->site, &dcs, &ndc,
+					 err_out);
 		if (rc != SC_OK)
 			goto done;
 	}

@@ -129,6 +129,48 @@ static void render_stores(FILE *out, const struct sc_verify_result *res)
 	fputs("]}", out);
 }
 
+/* "key":"value", */
+static void jpair(FILE *out, const char *k, const char *v)
+{
+	jkey(out, k);
+	jstr(out, v);
+	fputc(',', out);
+}
+
+/* Where the configuration came from: smb.conf, or a keytab-only host's
+ * krb5.conf, sssd.conf and keytab, with the source of each answer. */
+static void render_config(FILE *out, const struct sc_config *c)
+{
+	fprintf(out, "\"config\":{\"keytab_only\":%s,",
+		c->keytab_only ? "true" : "false");
+	jpair(out, "smb_conf", c->keytab_only ? NULL : c->smb_conf);
+	jpair(out, "krb5_conf", c->krb5_conf);
+	jpair(out, "sssd_conf", c->sssd_conf);
+	jpair(out, "sssd_domain", c->sssd_domain);
+	jpair(out, "keytab", c->keytab_name);
+	jpair(out, "site", c->site);
+	jkey(out, "servers");
+	if (c->servers == NULL) {
+		fputs("null", out);
+	} else {
+		fputc('[', out);
+		for (size_t i = 0; c->servers[i] != NULL; i++) {
+			if (i)
+				fputc(',', out);
+			jstr(out, c->servers[i]);
+		}
+		fputc(']', out);
+	}
+	fputs(",\"from\":{", out);
+	jpair(out, "realm", c->from.realm);
+	jpair(out, "account", c->from.account);
+	jpair(out, "keytab", c->from.keytab);
+	jpair(out, "servers", c->from.servers);
+	jpair(out, "site", c->from.site);
+	jkey(out, "password_age"); jstr(out, c->from.password_age);
+	fputs("}},", out);
+}
+
 static void render_dc(FILE *out, const struct sc_dc_report *rep)
 {
 	fputc('{', out);
@@ -183,7 +225,7 @@ static void render_dc(FILE *out, const struct sc_dc_report *rep)
 		fputc(',', out);
 		jkey(out, "secret"); jstr(out, sc_cand_name(a->cand));
 		fputc(',', out);
-		if (a->cand == SC_CAND_KEYTAB)
+		if (a->cand == SC_CAND_KEYTAB || a->kvno != 0)
 			fprintf(out, "\"kvno\":%" PRIu32 ",", a->kvno);
 		jkey(out, "outcome"); jstr(out, sc_outcome_name(a->outcome));
 		fputc(',', out);
@@ -252,6 +294,7 @@ void netchk_render_verify_json(FILE *out, const struct sc_verify_result *res)
 	jkey(out, "workgroup"); jstr(out, res->config->workgroup);
 	fputc(',', out);
 	jkey(out, "realm"); jstr(out, res->config->realm); fputc(',', out);
+	render_config(out, res->config);
 	jkey(out, "stores"); fputc('{', out);
 	render_stores(out, res);
 	fputs("},\"dcs\":[", out);

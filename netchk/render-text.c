@@ -48,8 +48,15 @@ void netchk_render_verify_text(FILE *out, const struct sc_verify_result *res)
 {
 	const struct sc_verdict *v = &res->verdict;
 
-	fprintf(out, "Account  %s in %s (%s)\n", res->account,
-		res->config->workgroup, res->config->realm);
+	if (res->config->keytab_only)
+		fprintf(out, "Account  %s in %s (no smb.conf: from %s%s%s)\n",
+			res->account, res->config->realm,
+			res->config->krb5_conf,
+			res->config->sssd_conf ? ", " : "",
+			res->config->sssd_conf ? res->config->sssd_conf : "");
+	else
+		fprintf(out, "Account  %s in %s (%s)\n", res->account,
+			res->config->workgroup, res->config->realm);
 	if (res->secrets != NULL) {
 		const struct sc_secrets *s = res->secrets;
 		char when[64] = "unknown";
@@ -75,7 +82,9 @@ void netchk_render_verify_text(FILE *out, const struct sc_verify_result *res)
 		for (int p = 0; p < SC_PATH_COUNT; p++) {
 			const struct sc_path_state *ps = &rep->paths[p];
 
-			if (!rep->path_run[p])
+			if (!rep->path_run[p] &&
+			    !(p == SC_PATH_NETLOGON &&
+			      res->netlogon_untested != NULL))
 				continue;
 			fprintf(out, "  %-10s %-4s %s%s\n", sc_path_name(p),
 				label(ps->health, rep->path_run[p]),

@@ -40,9 +40,42 @@ struct sc_config {
 	const char *secrets_path;	/* private dir/secrets.tdb */
 	const char *keytab_name;	/* keytab holding the account */
 	const char *state_dir;		/* Samba state directory */
-	int machine_password_timeout;	/* seconds, 0 = never rotate */
+	int machine_password_timeout;	/* seconds, 0 = never rotate; on a
+					 * keytab-only host sssd's renewal
+					 * age */
 	int clockskew;			/* krb5.conf clockskew, s (300) */
 	bool security_ads;		/* security = ads */
+
+	/*
+	 * A host with no AD member smb.conf (realmd/adcli/sssd): the answers
+	 * come from krb5.conf, sssd.conf and the keytab; workgroup,
+	 * secrets_path and state_dir are NULL.
+	 */
+	bool keytab_only;
+	const char *krb5_conf;		/* KRB5_CONFIG or /etc/krb5.conf */
+	const char *sssd_conf;		/* sssd.conf read, NULL: none */
+	const char *sssd_domain;	/* its [domain/NAME] used, or NULL */
+	const char *site;		/* sssd ad_site, NULL: none */
+	const char **servers;		/* DCs the configuration names (sssd
+					 * ad_server, krb5.conf kdc with
+					 * dns_lookup_kdc off), NULL-terminated;
+					 * NULL: DNS SRV */
+	bool sssd_renews;		/* sssd (id_provider ad) rotates the
+					 * machine password */
+	int sssd_password_age;		/* ad_maximum_machine_account_
+					 * password_age, days (30; 0 = off) */
+	const char *sssd_renewal_opts;	/* ..._renewal_opts (86400:750) */
+	bool sssd_update_samba;		/* ad_update_samba_machine_account_
+					 * password */
+	/* Where each answer came from ("FILE [section] key"), NULL: default */
+	struct sc_config_from {
+		const char *realm;
+		const char *account;
+		const char *keytab;
+		const char *servers;
+		const char *site;
+		const char *password_age;
+	} from;
 };
 
 /*

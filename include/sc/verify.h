@@ -120,6 +120,8 @@ struct sc_verify_result {
 	const char *account;		/* MEMBER1$ */
 	struct sc_secrets *secrets;	/* NULL if unreadable */
 	struct sc_keytab *keytab;	/* NULL if unreadable / absent */
+	const char *netlogon_untested;	/* keytab-only host without an RC4
+					 * key: why netlogon was not run */
 	size_t dc_count;
 	struct sc_dc_report *dcs;
 	struct sc_verdict verdict;
