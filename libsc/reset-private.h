@@ -23,6 +23,30 @@ krb5_context sci_krb5_pinned(TALLOC_CTX *mem_ctx, const char *realm,
 bool sci_plan_skewed(const struct sc_verify_result *res, const char **dc_out,
 		     long long *offset_out, bool *has_offset_out);
 
+/* --- reset-preflight.c ------------------------------------------------- */
+
+/* The fixed program search path (see reset-preflight.c). */
+extern const char *const sci_safe_path;
+
+/* name itself when it has a '/', else its first executable file in
+ * sci_safe_path; NULL when there is none. */
+char *sci_find_program(TALLOC_CTX *mem_ctx, const char *name);
+
+/* The local writes a plan will make; NULL members are not written. */
+struct sci_preflight {
+	const char *keytab_name;	/* replaced by rename */
+	const char *secrets_path;	/* written in place by net */
+	const char *net_binary;		/* NULL: "net" */
+	const char *journal_path;	/* replaced by rename */
+};
+
+/*
+ * Try every local write of a plan before anything changes: NULL when
+ * each can be made, else one line saying which cannot and why.
+ */
+char *sci_reset_preflight(TALLOC_CTX *mem_ctx,
+			  const struct sci_preflight *in);
+
 /* --- store-journal.c: the pending change ------------------------------- */
 
 struct sci_journal {

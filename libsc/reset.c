@@ -14,7 +14,10 @@
  *
  * NETCHK_TEST_CRASH_AFTER=<step> (journal, dc, secrets, keytab) makes the
  * run SIGKILL itself right after that step: the fault-injection hook of
- * tests/integration/t-reset-crash.sh.  Nothing else reads it.
+ * tests/integration/t-reset-crash.sh.  NETCHK_TEST_STOP_AFTER=<step>
+ * makes it SIGSTOP itself there instead, so that a test can change the
+ * world (stop the DC) before it goes on (t-reset-report.sh).  Nothing
+ * else reads them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -64,9 +67,12 @@ static void hold_off(struct rrun *r)
 static void crash_hook(const char *step)
 {
 	const char *want = getenv("NETCHK_TEST_CRASH_AFTER");
+	const char *pause = getenv("NETCHK_TEST_STOP_AFTER");
 
 	if (want != NULL && strcmp(want, step) == 0)
 		raise(SIGKILL);
+	if (pause != NULL && strcmp(pause, step) == 0)
+		raise(SIGSTOP);
 }
 
 struct lockfd {
@@ -1045,6 +1051,35 @@ done:
 	return rc;
 }
 
+/*
+ * Refuse a plan whose local writes cannot all be made, before anything
+ * changes (reset-preflight.c): the keytab for every plan that writes it,
+ * secrets.tdb, `net` and the journal for a password change.
+ */
+static bool preflight_ok(struct rrun *r)
+{
+	const struct sc_verify_result *b = r->res->before;
+	enum sc_plan_action a = r->res->plan->action;
+	struct sci_preflight in = { 0 };
+	char *why;
+
+	if (a != SC_PLAN_REWRITE_KEYTAB && a != SC_PLAN_CHANGE_OWN &&
+	    a != SC_PLAN_CHANGE_ADMIN)
+		return true;
+	in.keytab_name = b->config->keytab_name;
+	if (a != SC_PLAN_REWRITE_KEYTAB) {
+		in.secrets_path = b->config->secrets_path;
+		in.net_binary = r->opts->net_binary;
+		in.journal_path = r->journal_path;
+	}
+	why = sci_reset_preflight(r->res, &in);
+	if (why == NULL)
+		return true;
+	r->res->health = SC_HEALTH_UNKNOWN;
+	r->res->detail = talloc_asprintf(r->res, "%s; nothing changed", why);
+	return false;
+}
+
 enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 		    struct sc_reset_result **result_out,
 		    struct sc_error **err_out)
@@ -1054,6 +1089,7 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 	struct rrun r = { .opts = opts };
 	struct sc_reset_result *res;
 	bool finished = false, skew_has = false;
+	enum sc_health fail_health = SC_HEALTH_BROKEN;
 	const char *skew_dc = NULL;
 	long long skew_off = 0;
 	enum sc_rc rc;
@@ -1097,7 +1133,7 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 				       opts->admin_ccache,
 				       (char **)&r.cc_client, &ccwhy, err_out);
 		if (rc != SC_OK)
-			goto done;
+			goto out_rc;
 		if (r.cc_client != NULL)
 			sci_message(&opts->verify, "Using the administrator "
 				    "ticket of %s from %s", r.cc_client,
@@ -1132,8 +1168,10 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 	if (!opts->dry_run && !sci_plan_skewed(res->before, &skew_dc,
 					       &skew_off, &skew_has)) {
 		rc = settle_journal(&r, &finished, err_out);
-		if (rc != SC_OK)
-			goto done;
+		if (rc != SC_OK) {
+			fail_health = SC_HEALTH_UNKNOWN;
+			goto out_rc;
+		}
 	}
 	res->journal_finished = finished;
 	popts.force = opts->force && !finished;
@@ -1157,6 +1195,8 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 			      res->before->verdict.health;
 		goto out;
 	}
+	if (!preflight_ok(&r))
+		goto out;
 	switch (res->plan->action) {
 	case SC_PLAN_NOTHING:
 		res->health = SC_HEALTH_OK;
@@ -1178,18 +1218,31 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 	if (rc != SC_OK || res->detail != NULL)
 		goto out_rc;
 after:
+	/*
+	 * What changed is reported whatever the verify after it says: a
+	 * verify that cannot run (the DC's DNS went away) is the run's
+	 * problem, not a reason to lose the result.
+	 */
 	rc = sc_verify(res, &opts->verify, &res->after, err_out);
-	if (rc != SC_OK)
-		goto done;
+	if (rc != SC_OK) {
+		fail_health = SC_HEALTH_UNKNOWN;
+		if (err_out != NULL && *err_out != NULL)
+			res->detail = talloc_asprintf(res, "the verification "
+				"after the change could not run: %s",
+				(*err_out)->message);
+		goto out_rc;
+	}
 	res->health = res->after->verdict.health;
 out:
 	rc = SC_OK;
 out_rc:
+	/* From here on a failure is a result: the run may have changed
+	 * something, and the caller must be able to say what. */
 	if (rc != SC_OK && res->detail == NULL && err_out != NULL &&
 	    *err_out != NULL)
 		res->detail = talloc_strdup(res, (*err_out)->message);
 	if (rc != SC_OK) {
-		res->health = SC_HEALTH_BROKEN;
+		res->health = fail_health;
 		rc = SC_OK;
 	}
 	*result_out = talloc_move(mem_ctx, &res);

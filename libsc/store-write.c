@@ -439,12 +439,17 @@ enum sc_rc sci_secrets_write(TALLOC_CTX *mem_ctx, const char *net_binary,
 			     const struct sc_secret *password,
 			     struct sc_error **err_out)
 {
-	const char *net = net_binary != NULL ? net_binary : "net";
+	const char *net = sci_find_program(mem_ctx, net_binary != NULL ?
+					   net_binary : "net");
 	int in[2], status = 0;
 	ssize_t n;
 	size_t off = 0;
 	pid_t pid;
 
+	if (net == NULL)
+		return sci_error(mem_ctx, err_out, SC_ENOENT, SC_ERRDOM_NONE,
+				 0, "Samba's 'net' is not in %s",
+				 sci_safe_path);
 	if (password->len > SCI_NET_PW_MAX)
 		return sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE,
 				 0, "a %zu-byte password is longer than '%s "
@@ -475,11 +480,11 @@ enum sc_rc sci_secrets_write(TALLOC_CTX *mem_ctx, const char *net_binary,
 			dup2(nul, 2);
 		}
 		if (smb_conf != NULL)
-			execlp(net, net, "changesecretpw", "-f", "-i", "-s",
-			       smb_conf, (char *)NULL);
+			execl(net, net, "changesecretpw", "-f", "-i", "-s",
+			      smb_conf, (char *)NULL);
 		else
-			execlp(net, net, "changesecretpw", "-f", "-i",
-			       (char *)NULL);
+			execl(net, net, "changesecretpw", "-f", "-i",
+			      (char *)NULL);
 		_exit(127);
 	}
 	close(in[0]);

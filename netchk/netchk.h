@@ -127,6 +127,8 @@ void netchk_render_verify_json(FILE *out,
 			       const struct sc_verify_result *res);
 void netchk_render_reset_json(FILE *out, const struct sc_reset_result *r,
 			      bool dry_run, const char *const *restarted);
+/* reset without a result: one object, nothing changed, the problem. */
+void netchk_render_reset_failure_json(FILE *out, const char *problem);
 
 /* Exit code of a verdict. */
 int netchk_exit_of(enum sc_health health);

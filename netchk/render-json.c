@@ -398,3 +398,25 @@ void netchk_render_reset_json(FILE *out, const struct sc_reset_result *r,
 	jkey(out, "status"); jstr(out, sc_health_name(r->health));
 	fprintf(out, ",\"exit_code\":%d}\n", netchk_exit_of(r->health));
 }
+
+/*
+ * reset stopped before it had a result (the lock, the stores, the first
+ * verification): nothing was changed, and --json still prints one object
+ * of the same shape.
+ */
+void netchk_render_reset_failure_json(FILE *out, const char *problem)
+{
+	fprintf(out, "{\"schema\":%d,\"command\":\"reset\",",
+		NETCHK_JSON_SCHEMA);
+	jkey(out, "version"); jstr(out, sc_version());
+	fputs(",\"before\":null,\"journal\":null,\"plan\":null,"
+	      "\"result\":{\"enabled\":false,\"changed_dc\":false,"
+	      "\"changed_secrets\":false,\"changed_keytab\":false,"
+	      "\"kvno\":null,\"change_dc\":null,"
+	      "\"change_dc_is_pdc\":false,", out);
+	jkey(out, "problem"); jstr(out, problem);
+	fputs(",\"restarted\":[]},\"after\":null,", out);
+	jkey(out, "status"); jstr(out, sc_health_name(SC_HEALTH_UNKNOWN));
+	fprintf(out, ",\"exit_code\":%d}\n",
+		netchk_exit_of(SC_HEALTH_UNKNOWN));
+}

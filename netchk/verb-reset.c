@@ -511,8 +511,15 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 	if (hold.held_path != NULL)
 		winbind_recover(&hold);
 	if (rc != SC_OK) {
-		netchk_error("%s", err != NULL && err->message != NULL ?
-			     err->message : sc_rc_name(rc));
+		/* Nothing changed: libsc returns a result once it could. */
+		const char *msg = err != NULL && err->message != NULL ?
+				  err->message : sc_rc_name(rc);
+
+		netchk_error("%s", msg);
+		if (netchk_common.json)
+			netchk_render_reset_failure_json(stdout, msg);
+		else
+			printf("Changed: nothing\nProblem: %s\n", msg);
 		goto done;
 	}
 	if (!netchk_common.json) {
