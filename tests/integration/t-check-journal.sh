@@ -31,7 +31,7 @@ while True:
 PY
 LISTENER=$!
 # shellcheck disable=SC2154  # rc is set inside the trap
-trap 'rc=$?; kill "$LISTENER" 2>/dev/null; (exit $rc); cleanup' EXIT
+trap 'rc=$?; kill "$LISTENER" 2>/dev/null; set +e; (exit $rc); cleanup' EXIT
 for _ in $(seq 50); do [[ -e $SOCK.ready ]] && break; sleep 0.1; done
 [[ -e $SOCK.ready ]] || { echo "Bail out! journal listener did not start" >&2; exit 1; }
 
