@@ -1,6 +1,7 @@
 #!/bin/bash
 # Build with warnings as errors under ASan/UBSan and run every test: unit
-# (cmocka) and integration (a real Samba AD DC in a network namespace).
+# (cmocka), package (installed layouts) and integration (a real Samba AD DC
+# in a network namespace).
 # This is the README's test command; .ci/run calls it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,9 @@ else
 	echo "run-all: clang missing, fuzz-explain not run" >&2
 	status=1
 fi
+# Installed layouts: meson install into /usr/local and /opt, the copy the
+# unprivileged runs use (each in a private mount namespace).
+meson test -C "$BUILD" --print-errorlogs --suite package || status=1
 meson test -C "$BUILD" --print-errorlogs --suite integration || status=1
 tests/lab/lab.sh down >/dev/null 2>&1 || true
 exit $status
