@@ -8,15 +8,18 @@ _netchk()
     local verbs="verify reset check explain"
     local global_opts="--help --version"
     local verify_opts="--configfile --keytab --server --site --path --timeout --json
-        --recheck --all-dcs --state-dir --quiet --help"
+        --recheck --all-dcs --state-dir --quiet --help
+        --account --hosts --parallel --deadline --ssh-config --remote-command"
     local reset_opts="--configfile --keytab --server --timeout --dry-run
         --force --json --enable --user --password-file --use-ccache --no-restart --restart-command
-        --state-dir --quiet --help"
+        --state-dir --quiet --help
+        --account --hosts --parallel --deadline --ssh-config --remote-command"
     local explain_opts="--json --list --help"
     local check_opts="--configfile --keytab --server --site --timeout --warning
         --critical --clock-warning --clock-critical --format --textfile
         --cached --status-file --state-dir --all-dcs --verbose --help
-        --version"
+        --version
+        --account --hosts --parallel --deadline --ssh-config --remote-command"
 
     local verb="" i
     for ((i = 1; i < cword; i++)); do
@@ -59,7 +62,9 @@ _netchk()
         --restart-command) COMPREPLY=($(compgen -c -- "$cur")); return ;;
         --user|-U) return ;;
         --server|-S|-H) _known_hosts_real -- "$cur"; return ;;
-        --site) return ;;
+        --site|--account|--parallel|--deadline) return ;;
+        --hosts|--ssh-config) _filedir; return ;;
+        --remote-command) COMPREPLY=($(compgen -c -- "$cur")); return ;;
         --timeout|-t) COMPREPLY=($(compgen -W "2 5 10 30" -- "$cur")); return ;;
         --path|-p)
             local prefix=${cur%,*}
@@ -76,6 +81,9 @@ _netchk()
         [[ $verb == check ]] && opts=$check_opts
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+    else
+        # HOST: another machine, reached over ssh
+        _known_hosts_real -- "$cur"
     fi
 } &&
     complete -F _netchk netchk

@@ -130,6 +130,15 @@ void netchk_render_reset_json(FILE *out, const struct sc_reset_result *r,
 /* reset without a result: one object, nothing changed, the problem. */
 void netchk_render_reset_failure_json(FILE *out, const char *problem);
 
+/* s as a JSON string ("null" for NULL). */
+void netchk_json_string(FILE *out, const char *s);
+
+/* HEALTHY, WARNING, BROKEN, UNKNOWN */
+const char *netchk_verdict_word(enum sc_health health);
+
+/* reset's human renderer (render-text.c) */
+void netchk_render_reset_text(FILE *out, const struct sc_reset_result *r);
+
 /* Exit code of a verdict. */
 int netchk_exit_of(enum sc_health health);
 

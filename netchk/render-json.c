@@ -295,6 +295,10 @@ void netchk_render_verify_json(FILE *out, const struct sc_verify_result *res)
 	fputc(',', out);
 	jkey(out, "realm"); jstr(out, res->config->realm); fputc(',', out);
 	render_config(out, res->config);
+	/* what `netchk check HOST` evaluates its thresholds with */
+	fprintf(out, "\"machine_password_timeout\":%d,\"clockskew\":%d,",
+		res->config->machine_password_timeout,
+		res->config->clockskew);
 	jkey(out, "stores"); fputc('{', out);
 	render_stores(out, res);
 	fputs("},\"dcs\":[", out);
@@ -419,4 +423,9 @@ void netchk_render_reset_failure_json(FILE *out, const char *problem)
 	jkey(out, "status"); jstr(out, sc_health_name(SC_HEALTH_UNKNOWN));
 	fprintf(out, ",\"exit_code\":%d}\n",
 		netchk_exit_of(SC_HEALTH_UNKNOWN));
+}
+
+void netchk_json_string(FILE *out, const char *s)
+{
+	jstr(out, s);
 }

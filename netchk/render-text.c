@@ -99,10 +99,60 @@ void netchk_render_verify_text(FILE *out, const struct sc_verify_result *res)
 	}
 	fprintf(out, "Diagnosis: %s\n", sc_diag_text(v->diag));
 	fprintf(out, "Repair:    %s\n", sc_repair_text(v->repair));
-	fprintf(out, "Verdict:   %s (%s)%s%s\n",
-		v->health == SC_HEALTH_OK ? "HEALTHY" :
-		v->health == SC_HEALTH_WARNING ? "WARNING" :
-		v->health == SC_HEALTH_BROKEN ? "BROKEN" : "UNKNOWN",
+	fprintf(out, "Verdict:   %s (%s)%s%s\n", netchk_verdict_word(v->health),
 		sc_diag_name(v->diag), v->dc ? " on " : "",
 		v->dc ? v->dc : "");
+}
+
+const char *netchk_verdict_word(enum sc_health health)
+{
+	switch (health) {
+	case SC_HEALTH_OK: return "HEALTHY";
+	case SC_HEALTH_WARNING: return "WARNING";
+	case SC_HEALTH_BROKEN: return "BROKEN";
+	case SC_HEALTH_UNKNOWN: break;
+	}
+	return "UNKNOWN";
+}
+
+/* reset: before, plan, what changed, after */
+void netchk_render_reset_text(FILE *out, const struct sc_reset_result *r)
+{
+	const struct sc_verify_result *b = r->before;
+	const struct sc_plan *p = r->plan;
+
+	fprintf(out, "Before:  %s (%s) on %s\n",
+		sc_health_name(b->verdict.health),
+		sc_diag_name(b->verdict.diag),
+		b->verdict.dc ? b->verdict.dc : "-");
+	if (r->journal_found)
+		fprintf(out, "Journal: a pending change was %s\n",
+			r->journal_finished ? "finished" : "settled");
+	if (p != NULL && !r->journal_finished) {
+		fprintf(out, "Plan:    %s: %s\n",
+			sc_plan_action_name(p->action), p->reason);
+		for (size_t i = 0; i < p->step_count; i++)
+			fprintf(out, "  %zu. %s (DC %s; secrets %s; keytab "
+				"%s)\n", i + 1, sc_step_name(p->steps[i]),
+				p->dc ? p->dc : "-",
+				b->config->secrets_path,
+				b->config->keytab_name);
+	}
+	if (r->enabled)
+		fprintf(out, "Changed: account enabled on %s\n",
+			r->change_dc ? r->change_dc : "-");
+	else if (r->changed_dc || r->changed_secrets || r->changed_keytab)
+		fprintf(out, "Changed: %s%s%s(kvno %u)\n",
+			r->changed_dc ? "DC password, " : "",
+			r->changed_secrets ? "secrets.tdb, " : "",
+			r->changed_keytab ? "keytab " : "", r->new_kvno);
+	else
+		fprintf(out, "Changed: nothing\n");
+	if (r->detail != NULL)
+		fprintf(out, "Problem: %s\n", r->detail);
+	if (r->after != NULL)
+		fprintf(out, "After:   %s (%s) on %s\n",
+			sc_health_name(r->after->verdict.health),
+			sc_diag_name(r->after->verdict.diag),
+			r->after->verdict.dc ? r->after->verdict.dc : "-");
 }

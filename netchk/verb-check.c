@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "netchk.h"
 #include "check.h"
+#include "remote.h"
 
 #define DEFAULT_STATUS_FILE	"/var/cache/netchk/check-status"
 #define DEFAULT_MAX_AGE		1800	/* s: two timer periods */
@@ -72,6 +73,8 @@ const struct poptOption netchk_check_options[] = {
 	  "Domain controllers:", NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_discovery_options,
 	  0, NULL, NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_remote_options, 0,
+	  "Other hosts (over ssh) and other accounts:", NULL },
 	{ "verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE,
 	  "more detail; -vvv narrates the probes on stderr", NULL },
 	{ "help", 'h', POPT_ARG_NONE, &o.help, 0,
@@ -272,6 +275,97 @@ static struct check_model *round_trip(TALLOC_CTX *mem,
 	return back;
 }
 
+/* What the remote verify's answer renders with. */
+struct remote_check {
+	const struct check_thresholds *th;
+	bool prometheus;
+};
+
+/* HOST's verify answer as this host's check would show it. */
+static enum check_state remote_render(const struct netchk_remote_call *call,
+				      const char *host,
+				      const struct json *doc, FILE *out)
+{
+	const struct remote_check *rc = call->private_data;
+	struct sc_verify_result *res = netchk_verify_from_json(NULL, doc);
+	struct check_model *m;
+	enum check_state st = CHECK_UNKNOWN;
+
+	if (res == NULL) {
+		fprintf(out, "NETCHK UNKNOWN - %s: the netchk there sent a "
+			"result this one cannot read (another version?)\n",
+			host);
+		return CHECK_UNKNOWN;
+	}
+	res->account = talloc_asprintf(res, "%s on %s", res->account, host);
+	m = res->account ? check_model_from_verify(res, res, time(NULL)) :
+	    NULL;
+	if (m != NULL)
+		st = rc->prometheus ? check_render_prometheus(out, m, rc->th) :
+		     check_render_nagios(out, m, rc->th, o.verbose);
+	talloc_free(res);
+	return st;
+}
+
+static int remote_full(const struct netchk_remote_call *call,
+		       const char *host, const struct json *doc)
+{
+	return remote_render(call, host, doc, stdout);
+}
+
+/* --hosts: the plugin's first line */
+static int remote_line(const struct netchk_remote_call *call,
+		       const char *host, const struct json *doc,
+		       char **text_out)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	enum check_state st = CHECK_UNKNOWN;
+
+	if (f != NULL) {
+		st = remote_render(call, host, doc, f);
+		fclose(f);
+	}
+	*text_out = talloc_strndup(NULL, buf ? buf : "",
+				   buf ? strcspn(buf, "\n") : 0);
+	free(buf);
+	return st;
+}
+
+static int remote_error(const struct netchk_remote_call *call,
+			const char *host, const char *text)
+{
+	printf("NETCHK UNKNOWN - %s: %s\n", host, text);
+	return CHECK_UNKNOWN;
+}
+
+static const struct netchk_remote_verb remote_check = {
+	"verify", remote_full, remote_line, remote_error,
+};
+
+/*
+ * check HOST runs `netchk verify --json` there and evaluates the
+ * thresholds here: one answer format for every remote verb, and the
+ * thresholds of the monitoring host apply to every member.
+ */
+static int run_remote(TALLOC_CTX *mem, const char *host,
+		      const struct check_thresholds *th, bool prometheus)
+{
+	struct remote_check rc = { th, prometheus };
+	struct netchk_remote_call call = { &remote_check, host };
+	struct netchk_fwd *f = &call.fwd;
+
+	if (o.textfile != NULL || o.status_file != NULL)
+		return usage_error("--textfile and --status-file are for "
+				   "this host's own check, not HOST or "
+				   "--hosts");
+	call.private_data = &rc;
+	call.timeout = netchk_common.timeout;
+	netchk_fwd_common(mem, f);
+	return netchk_remote_run(mem, &call);
+}
+
 int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 {
 	struct sc_verify_opts vo = { 0 };
@@ -337,18 +431,23 @@ int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 		goto done;
 	}
 	if (cached && (host != NULL || netchk_common.server != NULL ||
+		       netchk_remote.hosts != NULL ||
 		       o.textfile != NULL || netchk_common.all_dcs)) {
 		ret = usage_error("--cached reports the timer's last run; it "
-				  "takes no HOST, --server, --all-dcs or "
-				  "--textfile");
+				  "takes no HOST, --hosts, --server, --all-dcs "
+				  "or --textfile");
 		goto done;
 	}
 	if (cached) {
 		ret = run_cached(mem, &th, prometheus);
 		goto done;
 	}
+	if (netchk_remote_wanted(host)) {
+		ret = run_remote(mem, host, &th, prometheus);
+		goto done;
+	}
 
-	netchk_common_verify_opts(&vo, host);
+	netchk_common_verify_opts(&vo, netchk_remote.account);
 	if (o.verbose >= 3)
 		vo.message = netchk_progress;
 	now = time(NULL);

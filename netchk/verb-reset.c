@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "netchk.h"
+#include "remote.h"
 
 #define HELD_FILE "winbind-held"
 
@@ -58,6 +59,8 @@ const struct poptOption netchk_reset_options[] = {
 	  "Domain controllers:", NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_output_options, 0,
 	  "Output:", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_remote_options, 0,
+	  "Other hosts (over ssh) and other accounts:", NULL },
 	POPT_AUTOHELP
 	POPT_TABLEEND
 };
@@ -384,46 +387,129 @@ static void winbind_recover(struct wb_hold *h)
 		"netchk reset ... %s\n", ok ? "done" : "FAILED");
 }
 
-static void render(FILE *out, const struct sc_reset_result *r)
+/*
+ * A reset that stopped before it had a result ("before": null): the
+ * remote's one-line problem (its stderr line was relayed already).
+ */
+static const char *remote_problem(const struct json *doc)
 {
-	const struct sc_verify_result *b = r->before;
-	const struct sc_plan *p = r->plan;
+	const char *p = json_str(json_get(doc, "result"), "problem");
 
-	fprintf(out, "Before:  %s (%s) on %s\n",
-		sc_health_name(b->verdict.health),
-		sc_diag_name(b->verdict.diag),
-		b->verdict.dc ? b->verdict.dc : "-");
-	if (r->journal_found)
-		fprintf(out, "Journal: a pending change was %s\n",
-			r->journal_finished ? "finished" : "settled");
-	if (p != NULL && !r->journal_finished) {
-		fprintf(out, "Plan:    %s: %s\n",
-			sc_plan_action_name(p->action), p->reason);
-		for (size_t i = 0; i < p->step_count; i++)
-			fprintf(out, "  %zu. %s (DC %s; secrets %s; keytab "
-				"%s)\n", i + 1, sc_step_name(p->steps[i]),
-				p->dc ? p->dc : "-",
-				b->config->secrets_path,
-				b->config->keytab_name);
-	}
-	if (r->enabled)
-		fprintf(out, "Changed: account enabled on %s\n",
-			r->change_dc ? r->change_dc : "-");
-	else if (r->changed_dc || r->changed_secrets || r->changed_keytab)
-		fprintf(out, "Changed: %s%s%s(kvno %u)\n",
-			r->changed_dc ? "DC password, " : "",
-			r->changed_secrets ? "secrets.tdb, " : "",
-			r->changed_keytab ? "keytab " : "", r->new_kvno);
-	else
-		fprintf(out, "Changed: nothing\n");
-	if (r->detail != NULL)
-		fprintf(out, "Problem: %s\n", r->detail);
-	if (r->after != NULL)
-		fprintf(out, "After:   %s (%s) on %s\n",
-			sc_health_name(r->after->verdict.health),
-			sc_diag_name(r->after->verdict.diag),
-			r->after->verdict.dc ? r->after->verdict.dc : "-");
+	if (!json_is_null(doc, "before"))
+		return NULL;
+	return p != NULL ? p : "reset stopped without a result";
 }
+
+/* HOST's answer in full, as a local run prints it. */
+static int remote_full(const struct netchk_remote_call *call,
+		       const char *host, const struct json *doc)
+{
+	const char *problem = remote_problem(doc);
+	struct sc_reset_result *res = NULL;
+	int ret;
+
+	if (problem != NULL) {
+		printf("Host     %s\nChanged: nothing\nProblem: %s\n", host,
+		       problem);
+		return NETCHK_EXIT_UNKNOWN;
+	}
+	res = netchk_reset_from_json(NULL, doc);
+	if (res == NULL) {
+		netchk_error("%s: the netchk there sent a reset result this "
+			     "netchk cannot read (another version?)", host);
+		return NETCHK_EXIT_UNKNOWN;
+	}
+	printf("Host     %s\n", host);
+	netchk_render_reset_text(stdout, res);
+	ret = netchk_exit_of(res->health);
+	talloc_free(res);
+	return ret;
+}
+
+/* HOST's answer in one line (--hosts): outcome, before, change, after. */
+static int remote_line(const struct netchk_remote_call *call,
+		       const char *host, const struct json *doc,
+		       char **text_out)
+{
+	const char *problem = remote_problem(doc);
+	struct sc_reset_result *r = NULL;
+	const struct sc_verify_result *last;
+	bool changed;
+
+	if (problem != NULL) {
+		*text_out = talloc_asprintf(NULL, "UNKNOWN changed nothing (%s)",
+					    problem);
+		return NETCHK_EXIT_UNKNOWN;
+	}
+	r = netchk_reset_from_json(NULL, doc);
+	if (r == NULL) {
+		*text_out = talloc_strdup(NULL, "UNKNOWN the netchk there sent "
+					  "a result this one cannot read");
+		return NETCHK_EXIT_UNKNOWN;
+	}
+	last = r->after != NULL ? r->after : r->before;
+	changed = r->enabled || r->changed_dc || r->changed_secrets ||
+		  r->changed_keytab;
+	*text_out = talloc_asprintf(NULL, "%s %s %s, was %s; %s%s%s",
+		netchk_verdict_word(r->health),
+		sc_diag_name(last->verdict.diag), r->before->account,
+		sc_diag_name(r->before->verdict.diag),
+		changed ? "changed " : "changed nothing",
+		r->enabled ? "account enabled" : changed ? (r->changed_dc ?
+		"DC password" : "local stores") : "",
+		r->detail != NULL ? talloc_asprintf(r, " (%s)", r->detail) :
+		"");
+	talloc_steal(*text_out, r);
+	return netchk_exit_of(r->health);
+}
+
+static const struct netchk_remote_verb remote_reset = {
+	"reset", remote_full, remote_line, NULL,
+};
+
+/*
+ * The options that mean the same on HOST, forwarded.  -U's password is
+ * read here (prompt or --password-file) and sent on ssh's stdin; the
+ * remote netchk reads it with --password-file=/dev/stdin.
+ */
+static int run_remote(TALLOC_CTX *mem, const char *host)
+{
+	struct netchk_remote_call call = { &remote_reset, host };
+	struct netchk_fwd *f = &call.fwd;
+
+	if (o.use_ccache) {
+		netchk_error("--use-ccache uses a ticket cache of this host; "
+			     "on other hosts use -U (the password goes over "
+			     "ssh's stdin) or run netchk reset there");
+		return NETCHK_EXIT_UNKNOWN;
+	}
+	call.json = netchk_common.json;
+	call.timeout = netchk_common.timeout;
+	netchk_fwd_common(mem, f);
+	if (o.dry_run)
+		netchk_fwd_add(mem, f, "--dry-run", NULL);
+	if (o.force)
+		netchk_fwd_add(mem, f, "--force", NULL);
+	if (o.enable)
+		netchk_fwd_add(mem, f, "--enable", NULL);
+	if (o.no_restart)
+		netchk_fwd_add(mem, f, "--no-restart", NULL);
+	if (o.restart_command)
+		netchk_fwd_add(mem, f, "--restart-command",
+			       o.restart_command);
+	if (o.user != NULL) {
+		netchk_fwd_add(mem, f, "--user", o.user);
+		if (!o.dry_run) {
+			call.stdin_secret = admin_password(mem);
+			if (call.stdin_secret == NULL)
+				return NETCHK_EXIT_UNKNOWN;
+			netchk_fwd_add(mem, f, "--password-file",
+				       "/dev/stdin");
+		}
+	}
+	return netchk_remote_run(mem, &call);
+}
+
 
 int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 {
@@ -472,7 +558,11 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 	mem = talloc_new(NULL);
 	if (mem == NULL)
 		goto done;
-	netchk_common_verify_opts(&opts.verify, host);
+	if (netchk_remote_wanted(host)) {
+		ret = run_remote(mem, host);
+		goto done;
+	}
+	netchk_common_verify_opts(&opts.verify, netchk_remote.account);
 	if (!netchk_common.quiet)
 		opts.verify.message = netchk_progress;
 	opts.dry_run = o.dry_run;
@@ -523,7 +613,7 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 		goto done;
 	}
 	if (!netchk_common.json) {
-		render(stdout, res);
+		netchk_render_reset_text(stdout, res);
 		fflush(stdout);
 	}
 	if (!o.dry_run && !o.no_restart) {

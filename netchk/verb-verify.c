@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include "netchk.h"
+#include "remote.h"
 
 static struct {
 	char *paths;
@@ -27,6 +28,8 @@ const struct poptOption netchk_verify_options[] = {
 	  0, NULL, NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_output_options, 0,
 	  "Output:", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_remote_options, 0,
+	  "Other hosts (over ssh) and other accounts:", NULL },
 	POPT_AUTOHELP
 	POPT_TABLEEND
 };
@@ -54,6 +57,67 @@ static unsigned parse_paths(const char *s)
 	return mask;
 }
 
+/* HOST's answer in full, as a local run prints it. */
+static int remote_full(const struct netchk_remote_call *call,
+		       const char *host, const struct json *doc)
+{
+	struct sc_verify_result *res = netchk_verify_from_json(NULL, doc);
+	int ret;
+
+	if (res == NULL) {
+		netchk_error("%s: the netchk there sent a verify result this "
+			     "netchk cannot read (another version?)", host);
+		return NETCHK_EXIT_UNKNOWN;
+	}
+	printf("Host     %s\n", host);
+	netchk_render_verify_text(stdout, res);
+	ret = netchk_exit_of(res->verdict.health);
+	talloc_free(res);
+	return ret;
+}
+
+/* HOST's answer in one line (--hosts). */
+static int remote_line(const struct netchk_remote_call *call,
+		       const char *host, const struct json *doc,
+		       char **text_out)
+{
+	struct sc_verify_result *res = netchk_verify_from_json(NULL, doc);
+	const struct sc_verdict *v;
+
+	if (res == NULL) {
+		*text_out = talloc_strdup(NULL, "UNKNOWN the netchk there sent "
+					  "a result this one cannot read");
+		return NETCHK_EXIT_UNKNOWN;
+	}
+	v = &res->verdict;
+	*text_out = talloc_asprintf(NULL, "%s %s %s%s%s",
+				    netchk_verdict_word(v->health),
+				    sc_diag_name(v->diag), res->account,
+				    v->dc ? " on " : "", v->dc ? v->dc : "");
+	talloc_steal(*text_out, res);
+	return netchk_exit_of(v->health);
+}
+
+static const struct netchk_remote_verb remote_verify = {
+	"verify", remote_full, remote_line, NULL,
+};
+
+/* The options that mean the same on HOST, forwarded; the rest stay. */
+static int run_remote(TALLOC_CTX *mem, const char *host)
+{
+	struct netchk_remote_call call = { &remote_verify, host };
+
+	call.json = netchk_common.json;
+	call.timeout = netchk_common.timeout;
+	netchk_fwd_common(mem, &call.fwd);
+	if (o.paths)
+		netchk_fwd_add(mem, &call.fwd, "--path", o.paths);
+	if (o.recheck)
+		netchk_fwd_add(mem, &call.fwd, "--recheck", NULL);
+	return netchk_remote_run(mem, &call);
+}
+
+
 int netchk_verify(const struct netchk_verb *verb, int argc, const char **argv)
 {
 	struct sc_verify_opts opts = { 0 };
@@ -80,7 +144,7 @@ int netchk_verify(const struct netchk_verb *verb, int argc, const char **argv)
 		netchk_error("%s", problem);
 		goto done;
 	}
-	netchk_common_verify_opts(&opts, host);
+	netchk_common_verify_opts(&opts, netchk_remote.account);
 	if (o.paths != NULL) {
 		opts.paths = parse_paths(o.paths);
 		if (opts.paths == 0) {
@@ -95,6 +159,10 @@ int netchk_verify(const struct netchk_verb *verb, int argc, const char **argv)
 
 	/* after popt: --help exits from inside popt */
 	mem = talloc_new(NULL);
+	if (netchk_remote_wanted(host)) {
+		ret = run_remote(mem, host);
+		goto done;
+	}
 
 	rc = sc_verify(mem, &opts, &res, &err);
 	if (rc != SC_OK) {

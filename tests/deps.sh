@@ -23,6 +23,8 @@ PACKAGES=(
 	bash-completion iproute2 util-linux procps jq bc time faketime
 	# netchk check --textfile: the real textfile collector and promtool
 	prometheus-node-exporter prometheus curl
+	# remote runs: sshd on the lab member, netchk's ssh, the Ansible module
+	openssh-server openssh-client ansible-core
 )
 
 missing=()

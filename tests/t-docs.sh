@@ -95,9 +95,9 @@ for code in $(sed -n 's/.*NETCHK_EXIT_[A-Z]* = \([0-9]\),.*/\1/p' "$SRC/netchk/n
 done
 # completion runs under bash and offers what the table has
 out=$(bash -c "source /usr/share/bash-completion/bash_completion; source '$COMP';
-	COMP_WORDS=(netchk verify --pa); COMP_CWORD=2; COMP_LINE='netchk verify --pa'; COMP_POINT=\${#COMP_LINE};
+	COMP_WORDS=(netchk verify --pat); COMP_CWORD=2; COMP_LINE='netchk verify --pat'; COMP_POINT=\${#COMP_LINE};
 	_netchk 2>/dev/null; echo \"\${COMPREPLY[*]}\"")
-check "bash completes --pa to --path" "[[ '$out' == '--path' ]]"
+check "bash completes --pat to --path" "[[ '$out' == '--path' ]]"
 out=$(bash -c "source /usr/share/bash-completion/bash_completion; source '$COMP';
 	COMP_WORDS=(netchk verify --path netlogon,ke); COMP_CWORD=3; COMP_LINE='netchk verify --path netlogon,ke'; COMP_POINT=\${#COMP_LINE};
 	_netchk 2>/dev/null; echo \"\${COMPREPLY[*]}\"")
@@ -119,8 +119,8 @@ check "bash completes explain diagnoses" "[[ '$out' == 'keytab-stale' ]]"
 check "zsh completion parses" "zsh -n '$ZSH'"
 out=$(PATH="$(dirname "$BIN"):$PATH" fish -c "source '$FISH'; complete -C 'netchk explain event 57'" | tr '\n' ' ')
 check "fish completes explain event IDs" "[[ '$out' == '5719 5721 5722 5723 ' ]]"
-out=$(PATH="$(dirname "$BIN"):$PATH" fish -c "source '$FISH'; complete -C 'netchk verify --pa'" | cut -f1)
-check "fish completes --pa to --path" "[[ '$out' == '--path' ]]"
+out=$(PATH="$(dirname "$BIN"):$PATH" fish -c "source '$FISH'; complete -C 'netchk verify --pat'" | cut -f1)
+check "fish completes --pat to --path" "[[ '$out' == '--path' ]]"
 # libsc(3) names every public function of the installed headers
 for fn in $(sed -n 's/^[a-z].*[ *]\(sc_[a-z0-9_]*\)(.*/\1/p' "$SRC"/include/sc/explain.h "$SRC"/include/sc/status.h | sort -u); do
 	check "libsc.3 documents $fn" "grep -q '$fn' '$LIBMAN'"

@@ -49,15 +49,20 @@ lab_break() {
 	}
 }
 
-# Run a command inside the member; sets RC, leaves stdout/stderr in files.
-member_run() {
+# Run a command; sets RC, leaves stdout/stderr in files (and numbered copies).
+run_capture() {
 	set +e
-	"$LAB" member "$@" >"$OUT/stdout" 2>"$OUT/stderr"
+	"$@" >"$OUT/stdout" 2>"$OUT/stderr"
 	RC=$?
 	set -e
 	NRUN=$((${NRUN:-0} + 1))
 	cp "$OUT/stdout" "$OUT/stdout.$NRUN"
 	cp "$OUT/stderr" "$OUT/stderr.$NRUN"
+}
+
+# Run a command inside the member.
+member_run() {
+	run_capture "$LAB" member "$@"
 }
 
 netchk() {
@@ -158,4 +163,30 @@ expect_no_grep() {
 expect_eq() {
 	if [[ $1 == "$2" ]]; then ok "$3: $1"
 	else not_ok "$3: '$1', expected '$2'"; fi
+}
+
+# Remote runs (netchk verify HOST, --hosts, Ansible): sshd on the member,
+# and an "admin host" side that is the lab's netns with this machine's own
+# /etc (the member's names do not resolve there, so HOST is another
+# machine).  ssh reads the lab's client config; the member runs the same
+# netchk binary (it sees this machine's file system).
+lab_sshd() {
+	"$LAB" sshd-start >>"$OUT/lab.log" 2>&1 || {
+		tail -20 "$OUT/lab.log" >&2
+		echo "Bail out! lab sshd-start failed" >&2
+		exit 1
+	}
+}
+
+admin_run() {
+	run_capture env NETCHK_SSH_CONFIG="$SSH_CONFIG" \
+		NETCHK_REMOTE_COMMAND="$NETCHK_BIN" \
+		ip netns exec "$LAB_NETNS" "$@"
+}
+
+# remote VERB [ARGS...]: netchk VERB on the admin side, member files given
+remote() {
+	local verb=$1
+	shift
+	admin_run "$NETCHK_BIN" "$verb" -s "$SMB_CONF" --state-dir "$STATE_DIR" "$@"
 }

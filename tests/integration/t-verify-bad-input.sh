@@ -62,8 +62,14 @@ verify --path smtp
 one_line_exit3 "bad --path" "smtp"
 verify --timeout -4
 one_line_exit3 "bad --timeout" "timeout"
+verify --account 'bad.name!'
+one_line_exit3 "bad --account name" "not a valid computer name"
 verify 'bad.name!'
-one_line_exit3 "bad host name" "not a valid computer name"
+one_line_exit3 "bad HOST name" "is not a host name"
+verify --hosts /nonexistent/hosts
+one_line_exit3 "missing --hosts file" "/nonexistent/hosts"
+verify --hosts /dev/null --parallel 0
+one_line_exit3 "bad --parallel" "parallel"
 netchk frobnicate
 one_line_exit3 "unknown verb" "unknown verb"
 netchk verify -s /nonexistent/smb.conf

@@ -74,6 +74,11 @@ export LAB_MEMBER_KRB5_CONF="$LAB_MEMBER_DIR/etc/krb5.conf"
 export LAB_MEMBER_KEYTAB="$LAB_MEMBER_DIR/krb5.keytab"
 export LAB_MEMBER_SECRETS="$LAB_MEMBER_DIR/private/secrets.tdb"
 export LAB_MEMBER_CCACHE="FILE:$LAB_MEMBER_DIR/run/krb5cc"
+# sshd on the member (sshd-start): its own keys and config, and an ssh
+# client config for reaching it from inside the netns (ssh -F / netchk
+# --ssh-config), so root's real ~/.ssh is never touched.
+export LAB_SSH_DIR="$LAB_DIR/ssh"
+export LAB_SSH_CONFIG="$LAB_SSH_DIR/config"
 
 export LAB_MEMBER2_DIR="$LAB_DIR/member2"
 export LAB_MEMBER2_ETC="$LAB_MEMBER2_DIR/etc"        # is /etc on member2
@@ -967,6 +972,90 @@ winbind_stop() {
     stop_pidfile "$LAB_MEMBER_DIR/run/samba-dcerpcd.pid"
 }
 
+# ---------------------------------------------------------------------------
+# sshd on the member (remote runs: netchk verify HOST, Ansible)
+# ---------------------------------------------------------------------------
+sshd_pid() {
+    local pid
+    pid=$(cat "$LAB_SSH_DIR/sshd.pid" 2>/dev/null) || return 1
+    [[ $pid =~ ^[0-9]+$ && $(cat "/proc/$pid/comm" 2>/dev/null) == sshd ]] || return 1
+    echo "$pid"
+}
+
+# Keys (host, client) once per lab dir; configs every time (paths).
+sshd_files() {
+    local d=$LAB_SSH_DIR
+    mkdir -p "$d"
+    chmod 700 "$d"
+    [[ -s $d/ssh_host_ed25519_key ]] ||
+        ssh-keygen -q -t ed25519 -N '' -C "lab member host key" -f "$d/ssh_host_ed25519_key"
+    [[ -s $d/id_ed25519 ]] ||
+        ssh-keygen -q -t ed25519 -N '' -C "netchk lab client" -f "$d/id_ed25519"
+    cp "$d/id_ed25519.pub" "$d/authorized_keys"
+    printf 'member1 %s\n' "$(cut -d' ' -f1,2 "$d/ssh_host_ed25519_key.pub")" >"$d/known_hosts"
+    cat >"$d/sshd_config" <<EOF
+# the lab member's sshd (lab.sh sshd-start); runs in the member overlay
+ListenAddress $LAB_MEMBER_IP
+Port 22
+HostKey $d/ssh_host_ed25519_key
+AuthorizedKeysFile $d/authorized_keys
+PidFile $d/sshd.pid
+PermitRootLogin prohibit-password
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+StrictModes no
+PrintMotd no
+# the member's tools find its files through these (no /etc/krb5.conf)
+SetEnv KRB5_CONFIG=$LAB_MEMBER_KRB5_CONF KRB5_KTNAME=FILE:$LAB_MEMBER_KEYTAB KRB5CCNAME=$LAB_MEMBER_CCACHE
+# sanitizer settings of a test run reach the netchk it runs there
+AcceptEnv ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+Subsystem sftp internal-sftp
+LogLevel VERBOSE
+EOF
+    cat >"$d/config" <<EOF
+# ssh client config for the lab: ssh -F $d/config, from inside netns $LAB_NETNS
+Host member1 member1.netchk.test $LAB_MEMBER_IP
+    HostName $LAB_MEMBER_IP
+    HostKeyAlias member1
+Host *
+    User root
+    IdentityFile $d/id_ed25519
+    IdentitiesOnly yes
+    UserKnownHostsFile $d/known_hosts
+    GlobalKnownHostsFile /dev/null
+    StrictHostKeyChecking yes
+    PasswordAuthentication no
+    SendEnv ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+    LogLevel ERROR
+EOF
+}
+
+sshd_start() {
+    if sshd_pid >/dev/null; then log "member sshd already runs"; return 0; fi
+    sshd_files
+    mkdir -p /run/sshd    # sshd's privilege separation directory
+    run_in member /usr/sbin/sshd -f "$LAB_SSH_DIR/sshd_config" \
+        -E "$LAB_LOG_DIR/sshd.log" </dev/null || die "member sshd did not start"
+    local i
+    for ((i = 0; i < 100; i++)); do
+        if tcp_open_at "$LAB_MEMBER_IP" 22; then
+            log "member sshd up ($LAB_MEMBER_IP:22; client config $LAB_SSH_CONFIG)"
+            return 0
+        fi
+        sleep 0.1
+    done
+    show_log_tail "$LAB_LOG_DIR/sshd.log"
+    die "member sshd does not listen on $LAB_MEMBER_IP:22 after 10 s"
+}
+
+sshd_stop() {
+    local pid
+    pid=$(sshd_pid) || return 0
+    kill_pid "$pid"
+    rm -f "$LAB_SSH_DIR/sshd.pid"
+}
+
 member_testjoin() {
     run_in member net ads testjoin -s "$LAB_MEMBER_SMB_CONF" </dev/null
 }
@@ -1300,6 +1389,7 @@ break_stale_secrets() {
 # ---------------------------------------------------------------------------
 lab_down() {
     sssd_stop
+    sshd_stop
     winbind_stop
     stop_run_dir "$LAB_MEMBER_DIR/run"
     dc2_stop
@@ -1434,6 +1524,7 @@ cmd_member_paths() {
     printf 'M2_KEYTAB=%q\n' "$LAB_MEMBER2_KEYTAB"
     printf 'M2_KRB5_CONF=%q\n' "$LAB_MEMBER2_KRB5_CONF"
     printf 'M2_SSSD_CONF=%q\n' "$LAB_MEMBER2_SSSD_CONF"
+    printf 'SSH_CONFIG=%q\n' "$LAB_SSH_CONFIG"
 }
 
 usage() {
@@ -1463,6 +1554,11 @@ usage: lab.sh COMMAND [ARGS]      (lab dir \$NETCHK_LAB=$LAB_DIR, netns \$NETCHK
                         dc1 -> dc2 now (undoes break repl-lag)
   winbind-start         start the member winbindd
   winbind-stop          stop the member winbindd
+  sshd-start            start sshd on the member ($LAB_MEMBER_IP:22, its own
+                        host key, root by the key in $LAB_SSH_DIR); reach it
+                        from inside the netns with ssh -F $LAB_SSH_CONFIG
+                        member1 (netchk --ssh-config, Ansible)
+  sshd-stop             stop the member sshd
   break SCENARIO        dc-password | delete | disable | dc-stop |
                         stale-keytab | stale-secrets | repl-lag (dc2 stops
                         pulling, the password changes through dc1) |
@@ -1502,6 +1598,8 @@ main() {
         winbind-stop) need_root; take_lock; winbind_stop ;;
         sssd-start) need_root; take_lock; sssd_start ;;
         sssd-stop) need_root; take_lock; sssd_stop ;;
+        sshd-start) need_root; take_lock; sshd_start ;;
+        sshd-stop) need_root; take_lock; sshd_stop ;;
         break) cmd_break "$@" ;;
         dc-account)
             need_root
