@@ -83,7 +83,7 @@ complete -c netchk -n '__netchk_using check' -s s -l configfile -r -F -d 'smb.co
 complete -c netchk -n '__netchk_using check' -s k -l keytab -r -F -d 'keytab to check'
 complete -c netchk -n '__netchk_using check' -s H -l server -x -a '(__fish_print_hostnames)' -d 'DC to check against'
 complete -c netchk -n '__netchk_using check' -l site -x -d 'AD site of this host, its DCs first'
-complete -c netchk -n '__netchk_using check' -s t -l timeout -x -a '2 5 10 30' -d 'seconds per exchange'
+complete -c netchk -n '__netchk_using check' -s t -l timeout -x -a '3 5 10 30' -d 'time limit of the whole check'
 complete -c netchk -n '__netchk_using check' -s w -l warning -x -d 'password age range'
 complete -c netchk -n '__netchk_using check' -s c -l critical -x -d 'password age range'
 complete -c netchk -n '__netchk_using check' -l clock-warning -x -d 'clock offset range'

@@ -37,6 +37,19 @@ double sci_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+double sci_probe_wait(const struct sc_probe_opts *opts, int dflt)
+{
+	double wait = opts != NULL && opts->timeout > 0 ? opts->timeout : dflt;
+
+	if (opts != NULL && opts->deadline > 0) {
+		double left = opts->deadline - sci_now();
+
+		if (left < wait)
+			wait = left > 0 ? left : 0;
+	}
+	return wait;
+}
+
 const char *sc_rc_name(enum sc_rc rc)
 {
 	switch (rc) {

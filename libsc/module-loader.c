@@ -56,8 +56,11 @@ static struct {
 static pthread_once_t samba_once = PTHREAD_ONCE_INIT;
 #define SAMBA_MODULE "libsc-samba.so"
 
+typedef uint32_t (*init_fn)(void);
+
 static struct {
 	probe_fn probe;
+	init_fn init;
 	char error[512];
 } netlogon;
 static pthread_once_t netlogon_once = PTHREAD_ONCE_INIT;
@@ -143,11 +146,19 @@ static void load_netlogon(void)
 	void *h = open_module(NETLOGON_MODULE, netlogon.error,
 			      sizeof(netlogon.error));
 	bool ok = true;
+	probe_fn probe;
+	init_fn init;
 
-	if (h != NULL)
-		netlogon.probe = (probe_fn)sym(h, "sci_netlogon_probe_impl",
-					       netlogon.error,
-					       sizeof(netlogon.error), &ok);
+	if (h == NULL)
+		return;
+	probe = (probe_fn)sym(h, "sci_netlogon_probe_impl", netlogon.error,
+			      sizeof(netlogon.error), &ok);
+	init = (init_fn)sym(h, "sci_netlogon_init_impl", netlogon.error,
+			    sizeof(netlogon.error), &ok);
+	if (!ok)
+		return;
+	netlogon.init = init;
+	netlogon.probe = probe;
 }
 
 static bool samba_loaded(void)
@@ -198,6 +209,17 @@ enum sc_rc sc_probe_netlogon(TALLOC_CTX *mem_ctx,
 	return netlogon.probe(mem_ctx, opts, dc, account, computer,
 			      sec_channel_type, nt_hash, attempt_out,
 			      err_out);
+#endif
+}
+
+void sci_netlogon_preload(void)
+{
+#ifdef SC_SAMBA_LINKED
+	(void)sci_netlogon_init_impl();
+#else
+	pthread_once(&netlogon_once, load_netlogon);
+	if (netlogon.init != NULL)
+		(void)netlogon.init();
 #endif
 }
 

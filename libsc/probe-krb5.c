@@ -619,8 +619,8 @@ enum sc_rc sc_probe_krb5(TALLOC_CTX *mem_ctx,
 	unsigned int flags = 0;
 	char *ccname = NULL;
 	const char *what;
-	double start, deadline;
-	int timeout, rounds, neterr = 0;
+	double start, deadline, timeout;
+	int rounds, neterr = 0;
 	size_t i;
 	enum sc_rc rc;
 
@@ -635,8 +635,7 @@ enum sc_rc sc_probe_krb5(TALLOC_CTX *mem_ctx,
 			return sci_error(mem_ctx, err_out, SC_EINVAL,
 					 SC_ERRDOM_NONE, 0,
 					 "kerberos probe: empty key");
-	timeout = (opts != NULL && opts->timeout > 0) ? opts->timeout :
-		  DEFAULT_TIMEOUT;
+	timeout = sci_probe_wait(opts, DEFAULT_TIMEOUT);
 	tmp_ctx = talloc_new(NULL);
 	if (tmp_ctx == NULL)
 		return sci_error(mem_ctx, err_out, SC_ENOMEM, SC_ERRDOM_NONE,
@@ -712,7 +711,7 @@ enum sc_rc sc_probe_krb5(TALLOC_CTX *mem_ctx,
 		a->krb5_code = KRB5_KDC_UNREACH;
 		if (neterr == ETIMEDOUT)
 			a->detail = talloc_asprintf(a, "KDC %s port %s: no "
-						    "answer within %d s",
+						    "answer within %.3g s",
 						    dc->address, KDC_PORT,
 						    timeout);
 		else if (neterr == EBADMSG)

@@ -340,12 +340,26 @@ static const char *ldap_err_text(TALLOC_CTX *mem_ctx, LDAP *ld, int lrc)
 	return text != NULL ? text : ldap_err2string(lrc);
 }
 
+static struct timeval timeval_of(double seconds)
+{
+	struct timeval tv;
+
+	if (seconds < 0)
+		seconds = 0;
+	tv.tv_sec = (time_t)seconds;
+	tv.tv_usec = (suseconds_t)((seconds - (double)tv.tv_sec) * 1e6);
+	/* LDAP takes {0, 0} for "no limit": never hand it that */
+	if (tv.tv_sec == 0 && tv.tv_usec == 0)
+		tv.tv_usec = 1;
+	return tv;
+}
+
 /*
  * Connect a TCP socket to address:389 within timeout seconds.  Returns 0
  * with *fd_out set, or an errno value.  getaddrinfo only parses: address
  * must be numeric (EINVAL otherwise).
  */
-static int tcp_connect(const char *address, int timeout, int *fd_out)
+static int tcp_connect(const char *address, double timeout, int *fd_out)
 {
 	struct addrinfo hints;
 	struct addrinfo *ai = NULL;
@@ -498,6 +512,8 @@ struct probe {
 	struct sc_ldap_result *result;
 	LDAP *ld;
 	struct timeval tv;
+	double deadline;		/* sci_now() time: every operation
+					 * ends by then (tv_left) */
 	const char *host;		/* the DC's name: ldap/<host> */
 	const char *naming_context;
 	const char *dc_time;		/* raw currentTime, for the detail */
@@ -508,6 +524,13 @@ struct probe {
 	uint32_t new_uac;
 	bool oom;
 };
+
+/* What is left of the probe's time, for the next LDAP operation. */
+static struct timeval *tv_left(struct probe *p)
+{
+	p->tv = timeval_of(p->deadline - sci_now());
+	return &p->tv;
+}
 
 /*
  * Add one clause to the detail line ("; " between clauses).  Running out
@@ -571,7 +594,7 @@ static bool read_rootdse(struct probe *p, TALLOC_CTX *tmp_ctx,
 	t0 = realtime_ns();
 	lrc = ldap_search_ext_s(p->ld, "", LDAP_SCOPE_BASE, "(objectClass=*)",
 				(char **)attrs, 0, NULL, NULL,
-				&p->tv, 1, &m->msg);
+				tv_left(p), 1, &m->msg);
 	t1 = realtime_ns();
 	e = lrc == LDAP_SUCCESS ? ldap_first_entry(p->ld, m->msg) : NULL;
 	if (e == NULL) {
@@ -693,7 +716,7 @@ static void read_account(struct probe *p, TALLOC_CTX *tmp_ctx,
 	}
 	lrc = ldap_search_ext_s(p->ld, p->naming_context, LDAP_SCOPE_SUBTREE,
 				filter, (char **)attrs, 0,
-				NULL, NULL, &p->tv, 2, &m->msg);
+				NULL, NULL, tv_left(p), 2, &m->msg);
 	e = (lrc == LDAP_SUCCESS || lrc == LDAP_SIZELIMIT_EXCEEDED)
 		? ldap_first_entry(p->ld, m->msg) : NULL;
 	if (e == NULL && lrc == LDAP_SUCCESS) {
@@ -748,7 +771,7 @@ static char *base_string(struct probe *p, TALLOC_CTX *mem_ctx,
 		return NULL;
 	}
 	lrc = ldap_search_ext_s(p->ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)",
-				(char **)attrs, 0, NULL, NULL, &p->tv, 1,
+				(char **)attrs, 0, NULL, NULL, tv_left(p), 1,
 				&m->msg);
 	e = lrc == LDAP_SUCCESS ? ldap_first_entry(p->ld, m->msg) : NULL;
 	if (e == NULL) {
@@ -842,7 +865,7 @@ static bool local_errno(int err)
  * p->result.  Whatever the DC did (including not answering) is SC_OK.
  */
 static enum sc_rc run_probe(TALLOC_CTX *mem_ctx, struct probe *p,
-			    TALLOC_CTX *tmp_ctx, int timeout,
+			    TALLOC_CTX *tmp_ctx, double timeout,
 			    const struct sc_dc *dc, const char *ccache_name,
 			    const char *account, struct sc_error **err_out)
 {
@@ -907,8 +930,11 @@ static enum sc_rc run_probe(TALLOC_CTX *mem_ctx, struct probe *p,
 	if (ccache_name == NULL) {
 		note(p, "rootDSE read anonymously; not bound (no ticket)");
 	} else {
-		enum sc_rc rc = gssapi_bind(mem_ctx, p, tmp_ctx, ccache_name,
-					    err_out);
+		enum sc_rc rc;
+
+		/* the bind's round trips get what is left, not a new tv */
+		ldap_set_option(p->ld, LDAP_OPT_TIMEOUT, tv_left(p));
+		rc = gssapi_bind(mem_ctx, p, tmp_ctx, ccache_name, err_out);
 
 		if (rc != SC_OK)
 			return rc;
@@ -939,7 +965,7 @@ enum sc_rc sc_probe_ldap(TALLOC_CTX *mem_ctx,
 {
 	TALLOC_CTX *tmp_ctx;
 	struct probe p;
-	int timeout;
+	double timeout;
 	enum sc_rc rc;
 
 	if (dc == NULL || dc->address == NULL || result_out == NULL)
@@ -948,15 +974,15 @@ enum sc_rc sc_probe_ldap(TALLOC_CTX *mem_ctx,
 	if (ccache_name != NULL && (account == NULL || account[0] == '\0'))
 		return sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE,
 				 0, "sc_probe_ldap: no account to read");
-	timeout = opts != NULL && opts->timeout > 0 ? opts->timeout
-						    : DEFAULT_TIMEOUT;
+	timeout = sci_probe_wait(opts, DEFAULT_TIMEOUT);
 
 	tmp_ctx = talloc_new(NULL);
 	if (tmp_ctx == NULL)
 		return sci_error(mem_ctx, err_out, SC_ENOMEM, SC_ERRDOM_NONE,
 				 0, "out of memory");
 	memset(&p, 0, sizeof(p));
-	p.tv.tv_sec = timeout;
+	p.deadline = sci_now() + timeout;
+	p.tv = timeval_of(timeout);
 	p.host = dc->name != NULL && dc->name[0] != '\0' ? dc->name
 							 : dc->address;
 	p.result = talloc_zero(tmp_ctx, struct sc_ldap_result);
@@ -988,19 +1014,19 @@ enum sc_rc sci_ldap_find_pdc(TALLOC_CTX *mem_ctx,
 {
 	TALLOC_CTX *tmp_ctx;
 	struct probe p;
-	int timeout;
+	double timeout;
 	enum sc_rc rc;
 
 	if (dc == NULL || dc->address == NULL || ccache_name == NULL)
 		return sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE,
 				 0, "sci_ldap_find_pdc: no DC or ticket");
-	timeout = opts != NULL && opts->timeout > 0 ? opts->timeout
-						    : DEFAULT_TIMEOUT;
+	timeout = sci_probe_wait(opts, DEFAULT_TIMEOUT);
 	tmp_ctx = talloc_new(NULL);
 	if (tmp_ctx == NULL)
 		return SC_ENOMEM;
 	memset(&p, 0, sizeof(p));
-	p.tv.tv_sec = timeout;
+	p.deadline = sci_now() + timeout;
+	p.tv = timeval_of(timeout);
 	p.want_pdc = true;
 	p.host = dc->name != NULL && dc->name[0] != '\0' ? dc->name
 							 : dc->address;
@@ -1034,20 +1060,20 @@ enum sc_rc sci_ldap_enable_account(TALLOC_CTX *mem_ctx,
 {
 	TALLOC_CTX *tmp_ctx;
 	struct probe p;
-	int timeout;
+	double timeout;
 	enum sc_rc rc;
 
 	if (dc == NULL || dc->address == NULL || ccache_name == NULL ||
 	    account == NULL)
 		return sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE,
 				 0, "sci_ldap_enable_account: bad arguments");
-	timeout = opts != NULL && opts->timeout > 0 ? opts->timeout
-						    : DEFAULT_TIMEOUT;
+	timeout = sci_probe_wait(opts, DEFAULT_TIMEOUT);
 	tmp_ctx = talloc_new(NULL);
 	if (tmp_ctx == NULL)
 		return SC_ENOMEM;
 	memset(&p, 0, sizeof(p));
-	p.tv.tv_sec = timeout;
+	p.deadline = sci_now() + timeout;
+	p.tv = timeval_of(timeout);
 	p.want_enable = true;
 	p.host = dc->name != NULL && dc->name[0] != '\0' ? dc->name
 							 : dc->address;

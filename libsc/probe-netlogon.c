@@ -66,6 +66,12 @@ static void dcerpc_init_once(void)
 	dcerpc_init_status = NT_STATUS_V(dcerpc_init());
 }
 
+uint32_t sci_netlogon_init_impl(void)
+{
+	pthread_once(&dcerpc_once, dcerpc_init_once);
+	return dcerpc_init_status;
+}
+
 /* Everything one probe run needs, freed in one go. */
 struct nl_state {
 	struct tevent_context *ev;
@@ -93,7 +99,7 @@ static void deadline_handler(struct tevent_context *ev,
  * of our own that never reads smb.conf, and anonymous credentials: the
  * netlogon calls authenticate by themselves.
  */
-static enum sc_rc nl_state_init(TALLOC_CTX *mem_ctx, int timeout,
+static enum sc_rc nl_state_init(TALLOC_CTX *mem_ctx, double timeout,
 				struct nl_state **st_out,
 				struct sc_error **err_out)
 {
@@ -120,8 +126,10 @@ static enum sc_rc nl_state_init(TALLOC_CTX *mem_ctx, int timeout,
 		goto nomem;
 	st->deadline = sci_now() + timeout;
 	st->deadline_te = tevent_add_timer(st->ev, st,
-					   tevent_timeval_current_ofs(timeout,
-								      0),
+					   tevent_timeval_current_ofs(
+						(uint32_t)timeout,
+						(uint32_t)((timeout -
+						(uint32_t)timeout) * 1e6)),
 					   deadline_handler, st);
 	if (st->deadline_te == NULL)
 		goto nomem;
@@ -258,7 +266,7 @@ enum sc_rc sci_netlogon_probe_impl(TALLOC_CTX *mem_ctx,
 	uint8_t sk[16];
 	uint8_t expect[8];
 	const char *server_name;
-	int timeout;
+	double timeout;
 	double t0 = 0;
 	NTSTATUS status;
 	enum sc_rc rc;
@@ -273,13 +281,11 @@ enum sc_rc sci_netlogon_probe_impl(TALLOC_CTX *mem_ctx,
 		return sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE,
 				 0, "netlogon probe: '%s' is not a numeric "
 				 "address", dc->address);
-	timeout = (opts != NULL && opts->timeout > 0) ? opts->timeout
-						       : DEFAULT_TIMEOUT;
+	timeout = sci_probe_wait(opts, DEFAULT_TIMEOUT);
 	if (sec_channel_type == 0)
 		sec_channel_type = SEC_CHAN_WKSTA;
 
-	pthread_once(&dcerpc_once, dcerpc_init_once);
-	if (dcerpc_init_status != 0)
+	if (sci_netlogon_init_impl() != 0)
 		return sci_error(mem_ctx, err_out, SC_EINTERNAL,
 				 SC_ERRDOM_NTSTATUS, dcerpc_init_status,
 				 "dcerpc_init failed: %s",

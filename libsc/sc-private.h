@@ -25,6 +25,12 @@ enum sc_rc sci_error(TALLOC_CTX *mem_ctx, struct sc_error **err_out,
 /* Monotonic seconds, for timing exchanges. */
 double sci_now(void);
 
+/*
+ * How long a probe may wait for the DC: its timeout (dflt when unset),
+ * cut to what is left before opts->deadline; 0 when the deadline passed.
+ */
+double sci_probe_wait(const struct sc_probe_opts *opts, int dflt);
+
 /* UTF-8 -> UTF-16LE into a wiping secret; false on invalid UTF-8. */
 bool sci_utf8_to_utf16le(TALLOC_CTX *mem_ctx, const uint8_t *in, size_t len,
 			 struct sc_secret **out);
@@ -59,6 +65,49 @@ enum sc_rc sci_netlogon_probe_impl(TALLOC_CTX *mem_ctx,
 				   const struct sc_secret *nt_hash,
 				   struct sc_attempt **attempt_out,
 				   struct sc_error **err_out);
+
+/*
+ * Load the netlogon module and initialise Samba's DCE/RPC stack once, in
+ * this process, before children are forked (so each child does not pay
+ * for it again).  Nothing happens when the module cannot be loaded: the
+ * probe reports that itself.
+ */
+void sci_netlogon_preload(void);
+uint32_t sci_netlogon_init_impl(void);
+
+/*
+ * --- probe-child.c ----------------------------------------------------------
+ * A piece of probing in a forked child, killed at a deadline.  fn runs in
+ * the child; it may send lines on fd as it goes (sci_child_send) and
+ * returns its closing text; "end\n" follows.  Nothing secret may be sent:
+ * attempts carry a one-way fingerprint at most.
+ */
+struct sci_child;
+typedef char *(*sci_child_fn)(TALLOC_CTX *mem_ctx, void *data, int fd);
+enum sc_rc sci_child_start(TALLOC_CTX *mem_ctx, sci_child_fn fn, void *data,
+			   struct sci_child **child_out,
+			   struct sc_error **err_out);
+bool sci_child_send(int fd, const char *text);
+/*
+ * Everything the child sent until its "end" line or deadline (then it is
+ * killed); *complete_out says which.  The child is reaped either way.
+ */
+enum sc_rc sci_child_finish(TALLOC_CTX *mem_ctx, struct sci_child *child,
+			    double deadline, char **text_out,
+			    bool *complete_out);
+/* One line per attempt ("a ..."), one for the result ("rc ..."). */
+char *sci_attempt_encode(TALLOC_CTX *mem_ctx, const struct sc_attempt *a);
+char *sci_rc_encode(TALLOC_CTX *mem_ctx, enum sc_rc rc,
+		    const struct sc_error *err);
+/*
+ * The attempts and the result line of such a text; whole lines only, and
+ * lines that do not parse are skipped.  *have_rc_out is false when no
+ * result line came (the child was killed or died).
+ */
+enum sc_rc sci_attempts_decode(TALLOC_CTX *mem_ctx, const char *text,
+			       struct sc_attempt **attempts_out,
+			       size_t *count_out, bool *have_rc_out,
+			       enum sc_rc *rc_out, struct sc_error **err_out);
 
 /* smb.conf as Samba's loadparm reads it: raw values, NULL when unset. */
 struct sci_samba_conf {

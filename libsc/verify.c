@@ -21,6 +21,11 @@
 #define NT_STATUS_ACCESS_DENIED		0xC0000022u
 #define NT_STATUS_WRONG_PASSWORD	0xC000006Au
 #define NT_STATUS_LOGON_FAILURE		0xC000006Du
+#define NT_STATUS_IO_TIMEOUT		0xC00000B5u
+
+/* Without a deadline of the caller's, probing stops after this many
+ * timeouts: one per path of a DC that does not answer, then some. */
+#define DEFAULT_DEADLINE_TIMEOUTS	3
 
 void sci_message(const struct sc_verify_opts *opts, const char *fmt, ...)
 {
@@ -53,13 +58,13 @@ struct run {
 	const char *bind_cc;
 	const char *keep_cc;		/* out: this DC's TGT, kept for others */
 	bool keep;			/* keep the TGT instead of destroying it */
+	/*
+	 * In the netlogon child (probe-child.c): each attempt goes to
+	 * child_fd as it is made, and the parent records it.
+	 */
+	bool in_child;
+	int child_fd;
 };
-
-/*
- * Samba's dcerpc stack keeps process-wide state (gensec backends,
- * debug, loadparm defaults); netlogon probes of different DCs take turns.
- */
-static pthread_mutex_t netlogon_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void state_lock(struct run *run)
 {
@@ -218,6 +223,61 @@ static enum sc_rc netlogon_hash(struct run *run, TALLOC_CTX *mem_ctx, int c,
 	return *hash_out != NULL ? SC_OK : SC_ENOMEM;
 }
 
+/* Past the run's deadline: nothing more goes to the network. */
+static bool deadline_passed(const struct run *run)
+{
+	return sci_probe_wait(&run->popts, 1) <= 0;
+}
+
+/*
+ * An attempt that is not made because the deadline passed first: it
+ * counts as no answer (the DC had its chance on the other paths, or
+ * this one's time went on a DC that did not answer).
+ */
+static bool not_tried(struct run *run, struct sc_attempt *a)
+{
+	if (!deadline_passed(run))
+		return false;
+	a->outcome = SC_OUTCOME_UNREACHABLE;
+	if (a->path == SC_PATH_KERBEROS) {
+		a->has_krb5 = true;
+		a->krb5_code = KRB5_KDC_UNREACH;
+	} else {
+		a->has_ntstatus = true;
+		a->ntstatus = NT_STATUS_IO_TIMEOUT;
+	}
+	a->detail = "not tried: the deadline passed first";
+	return true;
+}
+
+/* Into the lockout memory (the netlogon child leaves it to its parent). */
+static void record(struct run *run, const struct sc_dc_report *rep,
+		   const struct sc_attempt *a)
+{
+	if (run->in_child || a->outcome == SC_OUTCOME_REMEMBERED)
+		return;
+	state_lock(run);
+	sci_state_record(run->state, run->res->config->realm, rep->dc.name, a);
+	state_unlock(run);
+}
+
+/* In the netlogon child: one line to the parent per attempt. */
+static void send_attempt(struct run *run, const struct sc_attempt *a)
+{
+	char *line = sci_attempt_encode(NULL, a);
+
+	sci_child_send(run->child_fd, line);
+	talloc_free(line);
+}
+
+/* A netlogon secret to present: secrets.tdb's, or the keytab's RC4 key. */
+static bool netlogon_possible(const struct run *run)
+{
+	return want(run, SC_PATH_NETLOGON) &&
+	       (run->res->secrets != NULL ||
+		sci_keytab_rc4_entry(run->res->keytab, 0) != NULL);
+}
+
 static enum sc_rc probe_netlogon(struct run *run, struct sc_dc_report *rep,
 				 struct sc_error **err_out)
 {
@@ -251,9 +311,9 @@ static enum sc_rc probe_netlogon(struct run *run, struct sc_dc_report *rep,
 			break;
 		}
 		memcpy(seen[c], probe.fingerprint, 17);
-		if (!from_memory(run, rep, &probe)) {
-			if (run->lock != NULL)
-				pthread_mutex_lock(&netlogon_lock);
+		if (from_memory(run, rep, &probe) || not_tried(run, &probe)) {
+			a = &probe;
+		} else {
 			rc = sc_probe_netlogon(tmp, &run->popts, &rep->dc,
 					       run->res->account,
 					       run->computer,
@@ -261,8 +321,6 @@ static enum sc_rc probe_netlogon(struct run *run, struct sc_dc_report *rep,
 					       sec->sec_channel_type :
 					       0, hash,
 					       &a, err_out);
-			if (run->lock != NULL)
-				pthread_mutex_unlock(&netlogon_lock);
 			if (rc != SC_OK) {
 				keep_error(run, err_out);
 				talloc_free(tmp);
@@ -271,18 +329,15 @@ static enum sc_rc probe_netlogon(struct run *run, struct sc_dc_report *rep,
 			a->cand = probe.cand;
 			a->kvno = probe.kvno;
 			memcpy(a->fingerprint, probe.fingerprint, 17);
-			state_lock(run);
-			sci_state_record(run->state, run->res->config->realm,
-					 rep->dc.name, a);
-			state_unlock(run);
-		} else {
-			a = &probe;
+			record(run, rep, a);
 		}
 		got = add_attempt(run, rep, a);
 		talloc_free(tmp);
 		if (got == NULL)
 			return SC_ENOMEM;
 		narrate(run, rep, got);
+		if (run->in_child)
+			send_attempt(run, got);
 		if (!wrong_password(got))
 			break;
 	}
@@ -408,7 +463,9 @@ static enum sc_rc probe_kerberos(struct run *run, struct sc_dc_report *rep,
 		if (dup)
 			continue;
 		tmp = talloc_new(NULL);
-		if (!from_memory(run, rep, &probe)) {
+		if (from_memory(run, rep, &probe) || not_tried(run, &probe)) {
+			a = &probe;
+		} else {
 			rc = sc_probe_krb5(tmp, &run->popts, &rep->dc, realm,
 					   run->res->account, keys, n, &a,
 					   ccache_out != NULL ? &cc : NULL,
@@ -424,11 +481,7 @@ static enum sc_rc probe_kerberos(struct run *run, struct sc_dc_report *rep,
 			a->cand = SC_CAND_KEYTAB;
 			a->kvno = kvnos[k];
 			memcpy(a->fingerprint, probe.fingerprint, 17);
-			state_lock(run);
-			sci_state_record(run->state, realm, rep->dc.name, a);
-			state_unlock(run);
-		} else {
-			a = &probe;
+			record(run, rep, a);
 		}
 		got = add_attempt(run, rep, a);
 		talloc_free(tmp);
@@ -577,15 +630,125 @@ static size_t forget_changed(struct run *run, struct sc_dc_report *rep,
 	return n;
 }
 
+/* What the netlogon child gets: the parent's run and report. */
+struct nl_job {
+	const struct run *run;
+	const struct sc_dc_report *rep;
+};
+
+/*
+ * In the child (a fork: the secrets are in its memory already): the
+ * DC's netlogon path, with this process to itself.  The parent's lock
+ * may have been held by another thread at the fork; the parent held the
+ * state lock across it, so the lockout memory read here is whole.
+ */
+static char *netlogon_child(TALLOC_CTX *mem_ctx, void *data, int fd)
+{
+	const struct nl_job *job = data;
+	struct run run = *job->run;
+	struct sc_dc_report rep = *job->rep;
+	struct sc_error *err = NULL;
+	enum sc_rc rc;
+
+	run.lock = NULL;
+	run.mem = mem_ctx;
+	run.in_child = true;
+	run.child_fd = fd;
+	rep.attempts = NULL;
+	rep.attempt_count = 0;
+	rc = probe_netlogon(&run, &rep, &err);
+	return sci_rc_encode(mem_ctx, rc, err);
+}
+
+/*
+ * Start the DC's netlogon path in a child process: Samba's DCE/RPC
+ * client is not thread-safe (probe-child.c), and a child that has not
+ * answered by the deadline can simply be killed.
+ */
+static enum sc_rc netlogon_start(struct run *run, struct sc_dc_report *rep,
+				 TALLOC_CTX *mem_ctx,
+				 struct sci_child **child_out,
+				 struct sc_error **err_out)
+{
+	struct nl_job job = { .run = run, .rep = rep };
+	enum sc_rc rc;
+
+	state_lock(run);
+	rc = sci_child_start(mem_ctx, netlogon_child, &job, child_out,
+			     err_out);
+	state_unlock(run);
+	if (rc != SC_OK)
+		keep_error(run, err_out);
+	return rc;
+}
+
+/*
+ * The child's attempts, into the report and the lockout memory.  When no
+ * result came, the child was killed at the deadline (or died): the
+ * secret it was presenting got no answer.
+ */
+static enum sc_rc netlogon_finish(struct run *run, struct sc_dc_report *rep,
+				  struct sci_child *child,
+				  struct sc_error **err_out)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct sc_attempt *v = NULL, *got;
+	struct sc_attempt lost = { .path = SC_PATH_NETLOGON };
+	size_t n = 0;
+	bool complete = false, have_rc = false;
+	char *text = NULL;
+	enum sc_rc rc, child_rc = SC_OK;
+
+	if (tmp == NULL)
+		return SC_ENOMEM;
+	rc = sci_child_finish(tmp, child, run->popts.deadline, &text,
+			      &complete);
+	if (rc == SC_OK)
+		rc = sci_attempts_decode(tmp, text, &v, &n, &have_rc,
+					 &child_rc, err_out);
+	for (size_t i = 0; rc == SC_OK && i < n; i++) {
+		got = add_attempt(run, rep, &v[i]);
+		if (got == NULL)
+			rc = SC_ENOMEM;
+		else
+			record(run, rep, got);
+	}
+	if (rc == SC_OK && have_rc && child_rc != SC_OK) {
+		rc = child_rc;
+		keep_error(run, err_out);
+	} else if (rc == SC_OK && !have_rc &&
+		   (n == 0 || wrong_password(&v[n - 1]))) {
+		lost.cand = n > 0 ? SC_CAND_PREVIOUS : SC_CAND_CURRENT;
+		lost.outcome = deadline_passed(run) ? SC_OUTCOME_UNREACHABLE :
+			       SC_OUTCOME_ERROR;
+		lost.has_ntstatus = deadline_passed(run);
+		lost.ntstatus = NT_STATUS_IO_TIMEOUT;
+		lost.detail = deadline_passed(run) ?
+			talloc_asprintf(tmp, "no answer from %s before the "
+					"deadline", rep->dc.address) :
+			"the netlogon probe process ended without a result";
+		got = lost.detail != NULL ? add_attempt(run, rep, &lost) : NULL;
+		if (got == NULL)
+			rc = SC_ENOMEM;
+		else
+			narrate(run, rep, got);
+	}
+	talloc_free(tmp);
+	return rc;
+}
+
 static enum sc_rc probe_dc(struct run *run, struct sc_dc_report *rep,
 			   struct sc_error **err_out)
 {
+	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
+	struct sci_child *nl_child = NULL;
 	const char *ccache = NULL;
 	enum sc_rc rc = SC_OK;
-	bool again = true, stamped, nl_first = true;
-	bool nl = want(run, SC_PATH_NETLOGON) &&
-		  (run->res->secrets != NULL ||
-		   sci_keytab_rc4_entry(run->res->keytab, 0) != NULL);
+	bool again = true, stamped;
+	bool nl = netlogon_possible(run);
+
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
 
 	sci_message(run->opts, "Verifying the secure channel of %s with DC "
 		    "%s (%s)", run->res->account, rep->dc.name,
@@ -596,7 +759,8 @@ static enum sc_rc probe_dc(struct run *run, struct sc_dc_report *rep,
 		  sci_state_has_stamped(run->state, run->res->config->realm,
 					rep->dc.name);
 	state_unlock(run);
-	if (stamped && run->bind_cc != NULL && want(run, SC_PATH_LDAP)) {
+	if (stamped && run->bind_cc != NULL && want(run, SC_PATH_LDAP) &&
+	    !deadline_passed(run)) {
 		struct sc_ldap_result *pre = NULL;
 		TALLOC_CTX *tmp = talloc_new(NULL);
 
@@ -605,20 +769,11 @@ static enum sc_rc probe_dc(struct run *run, struct sc_dc_report *rep,
 			forget_changed(run, rep, pre);
 		talloc_free(tmp);
 	}
-	/*
-	 * Netlogon probes take turns (see netlogon_lock): while another
-	 * DC's runs, do Kerberos first instead of waiting.
-	 */
-	if (nl && run->lock != NULL) {
-		if (pthread_mutex_trylock(&netlogon_lock) == 0)
-			pthread_mutex_unlock(&netlogon_lock);
-		else
-			nl_first = false;
-	}
 probe:
-	if (nl && nl_first) {
+	/* netlogon in a child of its own, while Kerberos runs here */
+	if (nl) {
 		rep->path_run[SC_PATH_NETLOGON] = true;
-		rc = probe_netlogon(run, rep, err_out);
+		rc = netlogon_start(run, rep, tmp_ctx, &nl_child, err_out);
 		if (rc != SC_OK)
 			goto done;
 	}
@@ -629,13 +784,19 @@ probe:
 		if (rc != SC_OK)
 			goto done;
 	}
-	if (nl && !nl_first) {
-		rep->path_run[SC_PATH_NETLOGON] = true;
-		rc = probe_netlogon(run, rep, err_out);
+	if (nl) {
+		rc = netlogon_finish(run, rep, nl_child, err_out);
+		talloc_free(nl_child);
+		nl_child = NULL;
 		if (rc != SC_OK)
 			goto done;
 	}
 	if (want(run, SC_PATH_LDAP) &&
+	    (answered(rep) || rep->attempt_count == 0) &&
+	    deadline_passed(run)) {
+		sci_message(run->opts, "%s: ldap not tried: the deadline "
+			    "passed first", rep->dc.name);
+	} else if (want(run, SC_PATH_LDAP) &&
 	    (answered(rep) || rep->attempt_count == 0)) {
 		rep->path_run[SC_PATH_LDAP] = true;
 		/* no TGT of its own: another DC's reads the account too */
@@ -678,6 +839,8 @@ probe:
 		}
 	}
 done:
+	/* an error path: the destructor kills a child still running */
+	talloc_free(tmp_ctx);
 	if (ccache != NULL && run->keep && rc == SC_OK)
 		run->keep_cc = ccache;
 	else if (ccache != NULL)
@@ -957,6 +1120,9 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 	run.mem = res;
 	run.popts.timeout = opts->timeout > 0 ? opts->timeout :
 			    DEFAULT_TIMEOUT;
+	/* one bound for all probing, however many DCs and paths */
+	run.popts.deadline = t0 + (opts->deadline > 0 ? opts->deadline :
+		DEFAULT_DEADLINE_TIMEOUTS * (double)run.popts.timeout);
 	if (opts->paths == 0) {
 		rc = sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE, 0,
 			       "no path to verify");
@@ -1057,6 +1223,10 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 			goto done;
 	}
 
+	/* once here, not in every netlogon child */
+	if (netlogon_possible(&run))
+		sci_netlogon_preload();
+
 	/*
 	 * Like the host itself, use the first DC that answers; report every
 	 * DC that was tried.
@@ -1092,8 +1262,16 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 		}
 	}
 	for (size_t i = 0; !opts->all_dcs && i < ndc; i++) {
-		struct sc_dc_report *rep = &res->dcs[res->dc_count++];
+		struct sc_dc_report *rep;
 
+		/* a DC never asked is not reported as one that did not answer */
+		if (i > 0 && deadline_passed(&run)) {
+			sci_message(opts, "the deadline passed: %zu more DC%s "
+				    "not tried", ndc - i, ndc - i == 1 ? "" :
+				    "s");
+			break;
+		}
+		rep = &res->dcs[res->dc_count++];
 		rep->dc = dcs[i];
 		rep->max_skew = res->config->clockskew;
 		rc = probe_dc(&run, rep, err_out);

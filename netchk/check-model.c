@@ -88,6 +88,26 @@ static char *dc_summary(TALLOC_CTX *mem_ctx, const struct check_model *m,
 	return s;
 }
 
+/*
+ * "DC did not answer on dc3, dc4": every DC that stayed silent, so that
+ * the one line a pager shows names them all.
+ */
+static char *silent_summary(TALLOC_CTX *mem_ctx, const struct check_model *m)
+{
+	char *s = talloc_strdup(mem_ctx, phrase(SC_DIAG_DC_UNREACHABLE));
+	bool first = true;
+
+	for (size_t i = 0; s != NULL && i < m->ndc; i++) {
+		if (m->dcs[i].health != SC_HEALTH_UNKNOWN ||
+		    m->dcs[i].diag != SC_DIAG_DC_UNREACHABLE)
+			continue;
+		s = talloc_asprintf_append(s, "%s%s", first ? " on " : ", ",
+					   m->dcs[i].name);
+		first = false;
+	}
+	return s;
+}
+
 static void set_texts(struct check_model *m, enum sc_diag diag,
 		      enum sc_repair repair)
 {
@@ -147,6 +167,9 @@ static void aggregate(struct check_model *m,
 
 		m->state = CHECK_WARNING;
 		what = talloc_asprintf(m, "%s; trust OK on %zu of %zu DCs",
+				       bad == NULL && d->diag ==
+				       SC_DIAG_DC_UNREACHABLE ?
+				       silent_summary(m, m) :
 				       dc_summary(m, m, d), ok + warned,
 				       m->ndc);
 		set_texts(m, d->diag, repairs[di]);

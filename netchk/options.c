@@ -36,10 +36,15 @@ const struct poptOption netchk_dc_options[] = {
 	POPT_TABLEEND
 };
 
-/* check: -H, as every monitoring plugin names its host. */
+/*
+ * check: -H, as every monitoring plugin names its host, and -t the whole
+ * plugin's limit, as the monitoring-plugins guidelines define it.
+ */
 const struct poptOption netchk_dc_options_H[] = {
 	SERVER_OPTION('H'),
-	TIMEOUT_OPTION,
+	{ "timeout", 't', POPT_ARG_INT, &netchk_common.timeout, 0,
+	  "the whole check's time limit (default 10); DCs that have not "
+	  "answered by then are reported as silent", "SECONDS" },
 	POPT_TABLEEND
 };
 

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,9 @@
 #define DEFAULT_STATUS_FILE	"/var/cache/netchk/check-status"
 #define DEFAULT_MAX_AGE		1800	/* s: two timer periods */
 #define STATUS_MAX_SIZE		(256 * 1024)
+#define DEFAULT_LIMIT		10	/* s: -t, the monitoring-plugins
+					 * default */
+#define EXCHANGE_TIMEOUT	5	/* s: at most per network exchange */
 
 static struct {
 	char *warning;
@@ -141,6 +145,36 @@ static char *read_small(TALLOC_CTX *mem_ctx, const char *path)
 	if (buf != NULL)
 		buf[len] = '\0';
 	return buf;
+}
+
+/*
+ * -t is the whole plugin's limit, as the monitoring-plugins guidelines
+ * define it.  Probing stops a little before it (sc_verify's deadline),
+ * so that what is known is still rendered in time; an alarm at the limit
+ * itself is the backstop for anything local that hangs (DNS, a store),
+ * with the guidelines' default timeout state, CRITICAL.
+ */
+static char timed_out_line[96];
+
+static void plugin_timed_out(int sig)
+{
+	(void)sig;
+	if (write(STDOUT_FILENO, timed_out_line,
+		  strlen(timed_out_line)) < 0)
+		_exit(CHECK_CRITICAL);
+	_exit(CHECK_CRITICAL);
+}
+
+static void arm_limit(int limit, struct sc_verify_opts *vo)
+{
+	double margin = limit / 10.0 < 0.5 ? limit / 10.0 : 0.5;
+
+	vo->timeout = limit < EXCHANGE_TIMEOUT ? limit : EXCHANGE_TIMEOUT;
+	vo->deadline = limit - margin;
+	snprintf(timed_out_line, sizeof(timed_out_line), "NETCHK CRITICAL - "
+		 "plugin timed out after %d s\n", limit);
+	signal(SIGALRM, plugin_timed_out);
+	alarm((unsigned)limit);
 }
 
 /* What a failed sc_verify() means for monitoring, with the fix. */
@@ -448,6 +482,8 @@ int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 	}
 
 	netchk_common_verify_opts(&vo, netchk_remote.account);
+	arm_limit(netchk_common.timeout > 0 ? netchk_common.timeout :
+		  DEFAULT_LIMIT, &vo);
 	if (o.verbose >= 3)
 		vo.message = netchk_progress;
 	now = time(NULL);
@@ -491,6 +527,7 @@ int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 			     err->message : "cannot write");
 	if (o.textfile != NULL)
 		write_textfile(mem, o.textfile, m, &th);
+	alarm(0);	/* rendering is not cut in half */
 	ret = render(m, &th, prometheus);
 done:
 	poptFreeContext(pc);

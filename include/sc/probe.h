@@ -62,6 +62,9 @@ struct sc_attempt {
 /* Options every probe honours. */
 struct sc_probe_opts {
 	int timeout;			/* seconds per network exchange */
+	double deadline;		/* CLOCK_MONOTONIC seconds by which the
+					 * probe gives up whatever timeout
+					 * says; 0: none */
 };
 
 /*

@@ -108,6 +108,12 @@ struct sc_verify_opts {
 	const char *state_dir;		/* NULL: /var/lib/netchk */
 	unsigned paths;			/* bit mask of 1 << enum sc_path */
 	int timeout;			/* seconds per exchange */
+	double deadline;		/* seconds from the start of
+					 * sc_verify() after which nothing
+					 * more goes to the network, whatever
+					 * the number of DCs; what has not
+					 * answered by then is reported as not
+					 * answering.  0: 3 x timeout */
 	bool recheck;			/* ignore remembered rejections */
 	bool all_dcs;			/* probe every DC concurrently, one
 					 * verdict each (needs no --server) */

@@ -1385,6 +1385,108 @@ break_stale_secrets() {
 }
 
 # ---------------------------------------------------------------------------
+# Silent DCs (FIELD-NOTES 11 "DCs that never answer")
+# ---------------------------------------------------------------------------
+# dc3, dc4, ... at 127.0.0.12, .13, ...: a listener (silent-dc.py) accepts
+# TCP on every DC port and never replies, binds the UDP ports and never
+# answers; dc1's DNS gets their A and SRV records, so DNS discovery finds
+# them like any DC, and in the site $LAB_SILENT_SITE, so that `--site
+# Silent-Site` tries them before dc1.  A rebuild drops them (the netns goes, dc1's database
+# comes from the golden copy).
+LAB_SILENT_DIR="$LAB_DIR/silent"          # listener pid, log, DC list
+LAB_SILENT_MAX=8
+export LAB_SILENT_SITE=Silent-Site        # their AD site (--site puts them first)
+
+silent_dc_name() { echo "dc$(($1 + 2))"; }
+silent_dc_ip() { echo "127.0.0.$(($1 + 11))"; }
+
+# silent_dns add|delete NAME IP : the A and SRV records of one silent DC.
+silent_dns() {
+    local op=$1 name=$2 ip=$3 fqdn=$2.$LAB_DNS_DOMAIN zone rname rtype data
+    while read -r zone rname rtype data; do
+        run_in dc samba-tool dns "$op" "$LAB_DC_IP" "$zone" "$rname" "$rtype" "$data" \
+            -U "$LAB_ADMIN_USER%$LAB_ADMIN_PASS" -s "$LAB_DC_SMB_CONF" \
+            </dev/null >>"$LAB_LOG_DIR/dns.log" 2>&1 || {
+            # a record already gone is what remove wants
+            [[ $op == delete ]] && continue
+            show_log_tail "$LAB_LOG_DIR/dns.log" 5; die "samba-tool dns $op $zone $rname $rtype failed"
+        }
+    done <<EOF
+$LAB_DNS_DOMAIN $name A $ip
+_msdcs.$LAB_DNS_DOMAIN _ldap._tcp.dc SRV $fqdn 389 0 100
+_msdcs.$LAB_DNS_DOMAIN _ldap._tcp.$LAB_SILENT_SITE._sites.dc SRV $fqdn 389 0 100
+$LAB_DNS_DOMAIN _ldap._tcp SRV $fqdn 389 0 100
+$LAB_DNS_DOMAIN _kerberos._tcp SRV $fqdn 88 0 100
+EOF
+}
+
+silent_listener_stop() {
+    local pid
+    [[ -f $LAB_SILENT_DIR/listener.pid ]] || return 0
+    pid=$(<"$LAB_SILENT_DIR/listener.pid")
+    if [[ $pid =~ ^[0-9]+$ ]] && [[ $(ps -o args= -p "$pid" 2>/dev/null) == *silent-dc.py* ]]; then
+        kill_pid "$pid"
+    fi
+    rm -f "$LAB_SILENT_DIR/listener.pid"
+}
+
+# silent_listener_start IP... : one listener for every silent DC address.
+silent_listener_start() {
+    local script ip i
+    script=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/silent-dc.py
+    for ip in "$@"; do
+        ip -n "$LAB_NETNS" addr add "$ip/8" dev lo 2>/dev/null || true
+    done
+    ip netns exec "$LAB_NETNS" setsid "$LAB_PYTHON" "$script" "$@" \
+        </dev/null >"$LAB_SILENT_DIR/listener.log" 2>&1 9>&- &
+    echo $! >"$LAB_SILENT_DIR/listener.pid"
+    for ((i = 0; i < 100; i++)); do
+        if grep -q '^silent-dc: listening' "$LAB_SILENT_DIR/listener.log" 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.05
+    done
+    show_log_tail "$LAB_SILENT_DIR/listener.log"
+    die "the silent DC listener did not start"
+}
+
+# silent-dc add N: N silent DCs (dc3 ...); silent-dc remove: none again.
+cmd_silent_dc() {
+    local op=${1:-} n=${2:-} i name ip
+    local -a ips=()
+    need_root
+    take_lock
+    ns_exists || die "the lab is not up (run: lab.sh up)"
+    dc_pid >/dev/null || die "dc1 is not running; its DNS takes the records"
+    mkdir -p "$LAB_SILENT_DIR" "$LAB_LOG_DIR"
+    case $op in
+        add)
+            [[ $n =~ ^[1-9][0-9]*$ ]] && ((n <= LAB_SILENT_MAX)) ||
+                die "usage: lab.sh silent-dc add N (1..$LAB_SILENT_MAX)"
+            [[ ! -s $LAB_SILENT_DIR/dcs ]] || die "silent DCs exist already (lab.sh silent-dc remove first)"
+            for ((i = 1; i <= n; i++)); do ips+=("$(silent_dc_ip "$i")"); done
+            silent_listener_start "${ips[@]}"
+            for ((i = 1; i <= n; i++)); do
+                name=$(silent_dc_name "$i"); ip=$(silent_dc_ip "$i")
+                silent_dns add "$name" "$ip"
+                echo "$name $ip" >>"$LAB_SILENT_DIR/dcs"
+                tcp_open_at "$ip" 88 135 389 || die "$ip does not accept connections"
+                echo "silent DC $name.$LAB_DNS_DOMAIN $ip (accepts TCP, never answers)"
+            done ;;
+        remove)
+            silent_listener_stop
+            if [[ -f $LAB_SILENT_DIR/dcs ]]; then
+                while read -r name ip; do
+                    silent_dns delete "$name" "$ip"
+                    echo "removed silent DC $name.$LAB_DNS_DOMAIN $ip"
+                done <"$LAB_SILENT_DIR/dcs"
+            fi
+            rm -f "$LAB_SILENT_DIR/dcs" ;;
+        *) die "usage: lab.sh silent-dc add N | silent-dc remove" ;;
+    esac
+}
+
+# ---------------------------------------------------------------------------
 # Subcommands
 # ---------------------------------------------------------------------------
 lab_down() {
@@ -1414,7 +1516,7 @@ cmd_up() {
     trap 'log "up failed; logs in $LAB_LOG_DIR, $LAB_DC_DIR/log, $LAB_MEMBER_DIR/log; clean up with: lab.sh down"' EXIT
     lab_down
     rm -rf "$LAB_MEMBER_DIR" "$LAB_MEMBER2_DIR"   # a failed up must not look joined
-    rm -rf "$LAB_DC2_DIR" "$LAB_DC2_MARK"
+    rm -rf "$LAB_DC2_DIR" "$LAB_DC2_MARK" "$LAB_SILENT_DIR"
     LAB_WITH_DC2=""
     mkdir -p "$LAB_DIR" "$LAB_LOG_DIR"
     rm -f "$LAB_LOG_DIR"/*.log
@@ -1552,6 +1654,11 @@ usage: lab.sh COMMAND [ARGS]      (lab dir \$NETCHK_LAB=$LAB_DIR, netns \$NETCHK
   dc2-stop | dc2-start  stop / start dc2 alone
   repl-sync             inbound replication on dc2 back on, then replicate
                         dc1 -> dc2 now (undoes break repl-lag)
+  silent-dc add N       N DCs that accept connections and never answer:
+                        dc3.$LAB_DNS_DOMAIN (127.0.0.12), dc4 (.13), ... with A
+                        and SRV records on dc1, also in the site
+                        $LAB_SILENT_SITE (a rebuild drops them)
+  silent-dc remove      stop the listener and delete their records
   winbind-start         start the member winbindd
   winbind-stop          stop the member winbindd
   sshd-start            start sshd on the member ($LAB_MEMBER_IP:22, its own
@@ -1594,6 +1701,7 @@ main() {
             need_root; dc2_require; take_lock
             if dc2_pid >/dev/null; then log "dc2 already runs"; else dc2_start; dc2_wait_ready; fi ;;
         repl-sync) need_root; take_lock; cmd_repl_sync ;;
+        silent-dc) cmd_silent_dc "$@" ;;
         winbind-start) need_root; take_lock; winbind_start ;;
         winbind-stop) need_root; take_lock; winbind_stop ;;
         sssd-start) need_root; take_lock; sssd_start ;;
