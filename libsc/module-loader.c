@@ -217,6 +217,12 @@ void sci_netlogon_preload(void)
 #ifdef SC_SAMBA_LINKED
 	(void)sci_netlogon_init_impl();
 #else
+	/*
+	 * A child forked while another thread is inside one of these
+	 * pthread_once()s would wait for it for ever: the child names
+	 * NTSTATUS codes (libsc-samba.so) and probes (libsc-netlogon.so).
+	 */
+	(void)samba_loaded();
 	pthread_once(&netlogon_once, load_netlogon);
 	if (netlogon.init != NULL)
 		(void)netlogon.init();

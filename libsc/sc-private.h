@@ -67,10 +67,11 @@ enum sc_rc sci_netlogon_probe_impl(TALLOC_CTX *mem_ctx,
 				   struct sc_error **err_out);
 
 /*
- * Load the netlogon module and initialise Samba's DCE/RPC stack once, in
- * this process, before children are forked (so each child does not pay
- * for it again).  Nothing happens when the module cannot be loaded: the
- * probe reports that itself.
+ * Load the netlogon and samba modules and initialise Samba's DCE/RPC
+ * stack once, in this process, before threads start and children are
+ * forked (so no child waits on another thread's pthread_once, or pays
+ * for the loading again).  Nothing happens when a module cannot be
+ * loaded: the probe reports that itself.
  */
 void sci_netlogon_preload(void);
 uint32_t sci_netlogon_init_impl(void);

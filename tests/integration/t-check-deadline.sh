@@ -2,14 +2,15 @@
 # Deadlines (issue 9, item 7) against DCs that accept connections and never
 # answer (lab.sh silent-dc: dc3, dc4, dc5 next to the real dc1).
 # - check -t is the whole plugin's limit (monitoring-plugins guidelines):
-#   --all-dcs with dc1 healthy and two silent DCs ends within it, WARNING
-#   naming both silent DCs, dc1 fully verified (9.1 s before: netlogon
+#   --all-dcs with dc1 healthy and three silent DCs ends within it, WARNING
+#   naming all of them, dc1 fully verified (two took 9.1 s before: netlogon
 #   probes of different DCs took turns on a lock, each path waited in turn);
 #   only a silent DC pinned (-H) -> CRITICAL within the limit.
 # - verify: the paths of one silent DC wait side by side (one timeout, not
 #   one per path); verify as a whole stops probing after 3 x --timeout
 #   however many silent DCs come first (--site puts them first), and does
-#   not report the DC it never asked.
+#   not report the DC it never asked; reset verifies the same way and,
+#   with no DC answering, changes nothing.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/check-lib.sh"
 
@@ -61,7 +62,7 @@ expect_rc 0 "dc1 answers: OK"
 
 # --- verify ------------------------------------------------------------
 timed verify -t 2 -S dc3.netchk.test -j
-within 3000 "verify -t 2 against one silent DC: one timeout, not one per path"
+within 3400 "verify -t 2 against one silent DC: one timeout, not one per path"
 expect_rc 3 "silent DC: could not decide"
 expect_json '.verdict.diagnosis' dc-unreachable "verify: dc-unreachable"
 
@@ -76,3 +77,14 @@ timed verify -t 1 --site Silent-Site -j
 within 3800 "verify -t 1 with three silent DCs first: bounded by 3 x -t"
 expect_rc 3 "no DC answered before the deadline"
 expect_json '[.dcs[].name] | join(",")' dc3.netchk.test,dc4.netchk.test,dc5.netchk.test "the DCs tried; dc1 not reported"
+
+# reset verifies the same way; a silent DC changes nothing
+kv0=$(dc_attr msDS-KeyVersionNumber)
+sum0=$(md5sum "$SECRETS" "$KEYTAB")
+timed netchk reset -s "$SMB_CONF" --state-dir "$STATE_DIR" --restart-command echo \
+	-t 2 -S dc3.netchk.test
+within 3400 "reset -t 2 against a silent DC: one timeout, not one per path"
+expect_rc 3 "reset: no DC answered, could not decide"
+expect_grep stdout '^Changed: nothing' "reset changed nothing"
+expect_eq "$(dc_attr msDS-KeyVersionNumber)" "$kv0" "DC kvno unchanged"
+expect_eq "$(md5sum "$SECRETS" "$KEYTAB")" "$sum0" "stores byte-identical"
