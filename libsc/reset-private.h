@@ -23,6 +23,32 @@ krb5_context sci_krb5_pinned(TALLOC_CTX *mem_ctx, const char *realm,
 bool sci_plan_skewed(const struct sc_verify_result *res, const char **dc_out,
 		     long long *offset_out, bool *has_offset_out);
 
+/* --- store-keytab.c ------------------------------------------------------ */
+
+/* sc_machine_principal() on a parsed principal (n components). */
+bool sci_machine_principal(const struct sc_machine_names *m,
+			   const krb5_data *realm, const krb5_data *comps,
+			   size_t n);
+
+/* One record of a keytab file, to copy byte for byte. */
+struct sci_kt_record {
+	size_t off;			/* of its length field in the file */
+	size_t len;			/* length field and body */
+	uint32_t kvno;
+	bool machine;			/* sci_machine_principal() */
+};
+
+/*
+ * The records (holes skipped) of a keytab file's bytes, each marked as
+ * the machine's or not; a record netchk cannot parse is not the
+ * machine's (kept as it is).
+ */
+enum sc_rc sci_keytab_records(TALLOC_CTX *mem_ctx,
+			      const struct sc_secret *file,
+			      const struct sc_machine_names *m,
+			      struct sci_kt_record **recs_out, size_t *n_out,
+			      struct sc_error **err_out);
+
 /* --- reset-preflight.c ------------------------------------------------- */
 
 /* The fixed program search path (see reset-preflight.c). */
@@ -91,12 +117,13 @@ char *sci_keytab_file_path(TALLOC_CTX *mem_ctx, const char *keytab_name,
 /*
  * Rewrite a FILE keytab atomically (temp file with the old file's owner,
  * group, mode and SELinux label, fsync, rename over a symlink's target):
- * the account's principals get password's keys at kvno, the entries of
- * keep_kvno that `old` holds are kept, every other entry of the account
- * is dropped, entries of other principals are copied unchanged.
+ * principals (the machine's) get password's keys at kvno; of the old
+ * file's records those of other accounts (not sc_machine_principal() of
+ * names) and the machine's of keep_kvno are copied byte for byte, the
+ * machine's other entries are dropped.
  */
 enum sc_rc sci_keytab_write(TALLOC_CTX *mem_ctx, const char *keytab_name,
-			    const char *realm, const char *account,
+			    const struct sc_machine_names *names,
 			    const char *const *principals,
 			    const struct sc_keytab *old,
 			    const struct sc_secret *password, uint32_t kvno,

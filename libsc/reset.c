@@ -220,11 +220,31 @@ done:
 	return rc;
 }
 
-/* The principals the new keys go to: those the keytab had, else the
- * account and the SPNs a join creates. */
+/*
+ * Who the machine is, for the keytab writer: the account, and, when the
+ * DC told (LDAP, bound with the accepted secret), its dNSHostName and
+ * servicePrincipalName values.  Other accounts' entries are kept.
+ */
+static void machine_names(struct rrun *r, const struct pwcheck *pc,
+			  struct sc_machine_names *m)
+{
+	const struct sc_verify_result *b = r->res->before;
+
+	memset(m, 0, sizeof(*m));
+	m->account = b->account;
+	m->realm = b->config->realm;
+	if (pc->has_kvno) {
+		m->dns_host_name = pc->dns_host_name;
+		m->spns = pc->spns;
+	}
+}
+
+/* The principals the new keys go to: the machine's the keytab had, else
+ * the account and the SPNs a join creates. */
 static const char **principals(TALLOC_CTX *mem_ctx, struct rrun *r,
 			       const struct pwcheck *pc)
 {
+	struct sc_machine_names m;
 	const struct sc_verify_result *b = r->res->before;
 	const struct sc_keytab *kt = b->keytab;
 	const char *realm = b->config->realm;
@@ -234,8 +254,10 @@ static const char **principals(TALLOC_CTX *mem_ctx, struct rrun *r,
 
 	if (p == NULL)
 		return NULL;
+	machine_names(r, pc, &m);
 	for (size_t i = 0; kt != NULL && i < kt->count; i++) {
-		bool dup = false;
+		bool dup = !sc_machine_principal(&m,
+						 kt->entries[i].principal);
 
 		for (size_t j = 0; j < n; j++)
 			dup = dup || strcmp(p[j], kt->entries[i].principal)
@@ -324,6 +346,7 @@ static enum sc_rc commit(struct rrun *r, const struct sc_secret *pw,
 	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
 	struct sc_secrets *now = NULL;
 	const struct sc_secret *outgoing = NULL;
+	struct sc_machine_names names;
 	const char **princs;
 	uint32_t keep;
 	enum sc_rc rc;
@@ -368,8 +391,8 @@ static enum sc_rc commit(struct rrun *r, const struct sc_secret *pw,
 		rc = SC_ENOMEM;
 		goto done;
 	}
-	rc = sci_keytab_write(r->res, b->config->keytab_name,
-			      b->config->realm, b->account, princs,
+	machine_names(r, pc, &names);
+	rc = sci_keytab_write(r->res, b->config->keytab_name, &names, princs,
 			      b->keytab, pw, pc->kvno, keep, err_out);
 	if (rc != SC_OK)
 		goto done;
@@ -527,6 +550,7 @@ static enum sc_rc do_rewrite_keytab(struct rrun *r, struct sc_error **err_out)
 {
 	const struct sc_verify_result *b = r->res->before;
 	const struct sc_dc *dc = verdict_dc(b);
+	struct sc_machine_names names;
 	struct pwcheck pc;
 	enum sc_rc rc;
 
@@ -543,8 +567,8 @@ static enum sc_rc do_rewrite_keytab(struct rrun *r, struct sc_error **err_out)
 	}
 	sci_message(&r->opts->verify, "%s: msDS-KeyVersionNumber is %u",
 		    dc->name, pc.kvno);
-	rc = sci_keytab_write(r->res, b->config->keytab_name,
-			      b->config->realm, b->account,
+	machine_names(r, &pc, &names);
+	rc = sci_keytab_write(r->res, b->config->keytab_name, &names,
 			      principals(r->res, r, &pc), b->keytab,
 			      b->secrets->current, pc.kvno,
 			      pc.kvno > 1 ? pc.kvno - 1 : 0, err_out);

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <krb5/krb5.h>
-#include "sc-private.h"
+#include "reset-private.h"
 
 #define KT_MAX_FILE_SIZE	(64 * 1024 * 1024)
 #define ENCTYPE_RC4		23
@@ -261,6 +261,100 @@ done:
 	return rc;
 }
 
+/*
+ * One record body (after its length field) of a keytab file: the
+ * principal's realm and components (pointing into p) and the kvno (the
+ * 32-bit one after the key when present and not 0, as MIT reads it).
+ * false when it is malformed or has more than max components.
+ */
+static bool kt_record_parse(const uint8_t *p, size_t size, bool v1,
+			    krb5_data *realm, krb5_data *comps, size_t max,
+			    size_t *n_out, uint32_t *kvno_out)
+{
+	size_t off, n, klen;
+	int16_t count;
+
+	if (!kt_entry_ok(p, size, v1))
+		return false;
+	count = (int16_t)kt_rd(p, 2, v1);
+	if (v1)
+		count--;
+	if ((size_t)count > max)
+		return false;
+	off = 2;
+	for (size_t i = 0; i <= (size_t)count; i++) {
+		krb5_data *d = i == 0 ? realm : &comps[i - 1];
+
+		d->magic = KV5M_DATA;
+		d->length = (unsigned int)kt_rd(p + off, 2, v1);
+		d->data = (char *)(p + off + 2);
+		off += 2 + d->length;
+	}
+	n = (v1 ? 0 : 4) + 4;		/* name type, timestamp */
+	*kvno_out = p[off + n];
+	off += n + 1 + 2;		/* kvno, enctype */
+	klen = (uint16_t)kt_rd(p + off, 2, v1);
+	off += 2 + klen;
+	if (size - off >= 4 && kt_rd(p + off, 4, v1) != 0)
+		*kvno_out = kt_rd(p + off, 4, v1);
+	*n_out = (size_t)count;
+	return true;
+}
+
+enum sc_rc sci_keytab_records(TALLOC_CTX *mem_ctx,
+			      const struct sc_secret *file,
+			      const struct sc_machine_names *m,
+			      struct sci_kt_record **recs_out, size_t *n_out,
+			      struct sc_error **err_out)
+{
+	const uint8_t *buf = file->data;
+	struct sci_kt_record *recs = NULL;
+	size_t len = file->len, pos = 2, n = 0;
+	bool v1;
+
+	if (len < 2 || buf[0] != 5 || (buf[1] != 1 && buf[1] != 2))
+		return sci_error(mem_ctx, err_out, SC_EFORMAT, SC_ERRDOM_NONE,
+				 0, "not a keytab file");
+	v1 = buf[1] == 1;
+	while (len - pos >= 4) {
+		int32_t size = (int32_t)kt_rd(buf + pos, 4, v1);
+		size_t body = size == INT32_MIN ? SIZE_MAX :
+			      (size_t)(size < 0 ? -size : size);
+		krb5_data realm, comps[8];
+		struct sci_kt_record *nr;
+		size_t nc = 0;
+		uint32_t kvno = 0;
+
+		if (size == 0)
+			break;
+		if (body > len - pos - 4)
+			return sci_error(mem_ctx, err_out, SC_EFORMAT,
+					 SC_ERRDOM_NONE, 0, "keytab record "
+					 "at byte %zu runs past the end", pos);
+		if (size > 0) {
+			nr = talloc_realloc(mem_ctx, recs,
+					    struct sci_kt_record, n + 1);
+			if (nr == NULL) {
+				talloc_free(recs);
+				return SC_ENOMEM;
+			}
+			recs = nr;
+			recs[n].off = pos;
+			recs[n].len = 4 + body;
+			recs[n].machine = kt_record_parse(buf + pos + 4, body,
+						v1, &realm, comps, 8, &nc,
+						&kvno) &&
+				sci_machine_principal(m, &realm, comps, nc);
+			recs[n].kvno = kvno;
+			n++;
+		}
+		pos += 4 + body;
+	}
+	*recs_out = recs;
+	*n_out = n;
+	return SC_OK;
+}
+
 /* The sc_rc for an error MIT's keytab code returned. */
 static enum sc_rc kt_rc(krb5_error_code code)
 {
@@ -290,22 +384,147 @@ static bool data_eq_ci(const krb5_data *d, const char *s, size_t slen)
 	return d->length == slen && strncasecmp(d->data, s, slen) == 0;
 }
 
-/*
- * Does a keytab principal carry the machine account's keys?  Every
- * multi-component principal in the realm (host/..., restrictedkrbhost/...,
- * cifs/..., any SPN of the account) and the account itself do; single
- * names other than the account (users, other machines' NAME$) do not.
- * Names compare case-insensitively, as AD compares them.
- */
-static bool is_machine_principal(krb5_const_principal p, const char *account,
-				 const char *realm)
+/* d without a ":port" suffix, for comparing a host name. */
+static size_t host_len(const char *d, size_t len)
 {
-	if (!data_eq_ci(&p->realm, realm, strlen(realm)))
+	const char *colon = memchr(d, ':', len);
+
+	return colon != NULL ? (size_t)(colon - d) : len;
+}
+
+/*
+ * Is host (len bytes, no port) one of the machine's own names: its short
+ * name (the account without '$'), its dNSHostName, or, when that is not
+ * known, any name whose first label is the short name?
+ */
+static bool is_machine_host(const struct sc_machine_names *m,
+			    const char *host, size_t len)
+{
+	size_t alen = strlen(m->account);
+	const char *dot = memchr(host, '.', len);
+
+	if (alen > 0 && m->account[alen - 1] == '$')
+		alen--;
+	if (m->dns_host_name != NULL)
+		return (len == strlen(m->dns_host_name) &&
+			strncasecmp(host, m->dns_host_name, len) == 0) ||
+		       (len == alen &&
+			strncasecmp(host, m->account, alen) == 0);
+	if (dot != NULL)
+		len = (size_t)(dot - host);
+	return len == alen && strncasecmp(host, m->account, alen) == 0;
+}
+
+/* svc/host... (n components, realm stripped) equal to spn, ignoring case. */
+static bool equals_spn(const char *spn, const krb5_data *comps, size_t n)
+{
+	size_t off = 0, slen = strlen(spn);
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && (off >= slen || spn[off++] != '/'))
+			return false;
+		if (slen - off < comps[i].length ||
+		    strncasecmp(spn + off, comps[i].data,
+				comps[i].length) != 0)
+			return false;
+		off += comps[i].length;
+	}
+	return off == slen;
+}
+
+/*
+ * Does a principal (realm, n components) carry the machine account's
+ * keys?  Its sAMAccountName does.  A service principal does when it is
+ * one of the account's servicePrincipalName values (read over LDAP), or
+ * host/ or RestrictedKrbHost/ on one of the machine's names; when the
+ * SPNs are not known, any service on the machine's names.  Everything
+ * else (HTTP/web.example.com of a web service's account merged into the
+ * host keytab, users, other machines' NAME$) belongs to someone else and
+ * is never compared, rewritten or dropped.  Names compare
+ * case-insensitively, as AD compares them.
+ */
+bool sci_machine_principal(const struct sc_machine_names *m,
+			   const krb5_data *realm, const krb5_data *comps,
+			   size_t n)
+{
+	const krb5_data *svc, *host;
+	size_t hlen;
+
+	if (m == NULL || m->account == NULL || m->realm == NULL ||
+	    !data_eq_ci(realm, m->realm, strlen(m->realm)) || n == 0)
 		return false;
-	if (p->length >= 2)
-		return true;
-	return p->length == 1 &&
-	       data_eq_ci(&p->data[0], account, strlen(account));
+	if (n == 1)
+		return data_eq_ci(&comps[0], m->account, strlen(m->account));
+	svc = &comps[0];
+	host = &comps[1];
+	hlen = host_len(host->data, host->length);
+	if (m->spns == NULL)
+		return is_machine_host(m, host->data, hlen);
+	for (size_t i = 0; m->spns[i] != NULL; i++)
+		if (equals_spn(m->spns[i], comps, n))
+			return true;
+	return n == 2 && (data_eq_ci(svc, "host", 4) ||
+			  data_eq_ci(svc, "RestrictedKrbHost", 17)) &&
+	       is_machine_host(m, host->data, hlen);
+}
+
+static bool is_machine_principal(const struct sc_machine_names *m,
+				 krb5_const_principal p)
+{
+	return sci_machine_principal(m, &p->realm, p->data,
+				     p->length > 0 ? (size_t)p->length : 0);
+}
+
+bool sc_machine_principal(const struct sc_machine_names *m,
+			  const char *principal)
+{
+	krb5_data comps[8], realm = { 0 };
+	char *copy, *w, *start;
+	size_t n = 0;
+	bool ok;
+
+	if (principal == NULL)
+		return false;
+	copy = talloc_strdup(NULL, principal);
+	if (copy == NULL)
+		return false;
+	/* Split at unescaped '/' and '@', undoing MIT's backslash escapes. */
+	start = w = copy;
+	for (const char *r = principal; ; r++) {
+		if (*r == '\\' && r[1] != '\0') {
+			*w++ = *++r;
+			continue;
+		}
+		if (*r == '/' || *r == '@' || *r == '\0') {
+			krb5_data *d = realm.data != NULL || n == 8 ?
+				       NULL : &comps[n];
+			if (d == NULL) {
+				talloc_free(copy);
+				return false;
+			}
+			d->data = start;
+			d->length = (unsigned int)(w - start);
+			if (*r == '@') {
+				n++;
+				realm.data = ++w;
+				start = w;
+				realm.length = 0;
+				for (r++; *r != '\0'; r++)
+					*w++ = *r;
+				realm.length = (unsigned int)(w - realm.data);
+				break;
+			}
+			n++;
+			if (*r == '\0')
+				break;
+			start = ++w;
+			continue;
+		}
+		*w++ = *r;
+	}
+	ok = realm.data != NULL && sci_machine_principal(m, &realm, comps, n);
+	talloc_free(copy);
+	return ok;
 }
 
 /* Add one keytab entry to kt->entries (talloc'd on kt). */
@@ -355,6 +574,20 @@ enum sc_rc sc_keytab_load(TALLOC_CTX *mem_ctx, const char *keytab_name,
 			  struct sc_keytab **keytab_out,
 			  struct sc_error **err_out)
 {
+	struct sc_machine_names m = { .account = account, .realm = realm };
+
+	return sc_keytab_load_machine(mem_ctx, keytab_name, &m, keytab_out,
+				      err_out);
+}
+
+enum sc_rc sc_keytab_load_machine(TALLOC_CTX *mem_ctx,
+				  const char *keytab_name,
+				  const struct sc_machine_names *m,
+				  struct sc_keytab **keytab_out,
+				  struct sc_error **err_out)
+{
+	const char *account = m != NULL ? m->account : NULL;
+	const char *realm = m != NULL ? m->realm : NULL;
 	TALLOC_CTX *tmp_ctx = NULL;
 	struct kt_handle *h;
 	struct sc_keytab *kt;
@@ -436,7 +669,7 @@ enum sc_rc sc_keytab_load(TALLOC_CTX *mem_ctx, const char *keytab_name,
 	h->in_seq = true;
 	while ((code = krb5_kt_next_entry(h->ctx, h->kt, &e,
 					  &h->cursor)) == 0) {
-		if (is_machine_principal(e.principal, account, realm))
+		if (is_machine_principal(m, e.principal))
 			rc = add_entry(kt, h->ctx, &e);
 		else {
 			kt->other_count++;

@@ -162,20 +162,6 @@ done:
 	return rc;
 }
 
-/* The account itself or any SPN in realm carries the account's keys. */
-static bool is_machine(krb5_const_principal p, const char *account,
-		       const char *realm)
-{
-	if (p->realm.length != strlen(realm) ||
-	    strncasecmp(p->realm.data, realm, p->realm.length) != 0)
-		return false;
-	if (p->length >= 2)
-		return true;
-	return p->length == 1 && p->data[0].length == strlen(account) &&
-	       strncasecmp(p->data[0].data, account,
-			   p->data[0].length) == 0;
-}
-
 /*
  * The file a keytab name writes to: the path after FILE: / WRFILE:, and
  * through a symlink its final target (a symlinked keytab stays a symlink:
@@ -237,14 +223,12 @@ static int copy_file_attrs(int fd, const char *path)
 
 struct ktw {
 	struct kctx *k;
-	krb5_keytab old, new;
+	krb5_keytab new;
 	char *tmp;			/* unlinked unless renamed */
 };
 
 static int ktw_destructor(struct ktw *w)
 {
-	if (w->old != NULL)
-		krb5_kt_close(w->k->ctx, w->old);
 	if (w->new != NULL)
 		krb5_kt_close(w->k->ctx, w->new);
 	if (w->tmp != NULL)
@@ -252,46 +236,127 @@ static int ktw_destructor(struct ktw *w)
 	return 0;
 }
 
-/* Copy the entries we keep from the old keytab (absent: none). */
-static enum sc_rc copy_kept(struct ktw *w, const char *account,
-			    const char *realm, uint32_t kvno,
-			    uint32_t keep_kvno, TALLOC_CTX *mem_ctx,
-			    struct sc_error **err_out)
+/*
+ * The bytes of the file at path in a wiping buffer (keytabs hold keys);
+ * *file_out NULL when there is no file.  Only regular files, bounded.
+ */
+static enum sc_rc read_old(TALLOC_CTX *mem_ctx, const char *path,
+			   struct sc_secret **file_out,
+			   struct sc_error **err_out)
 {
-	krb5_context ctx = w->k->ctx;
-	krb5_kt_cursor cur;
-	krb5_keytab_entry e;
-	krb5_error_code code;
+	struct sc_secret *f;
+	struct stat st;
+	size_t len = 0;
+	int fd;
 
-	code = krb5_kt_start_seq_get(ctx, w->old, &cur);
-	if (code == ENOENT)
+	*file_out = NULL;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
 		return SC_OK;
-	if (code != 0)
-		return sci_error(mem_ctx, err_out, SC_EACCES, SC_ERRDOM_KRB5,
-				 code, "cannot read the old keytab: %s",
-				 error_message(code));
-	while ((code = krb5_kt_next_entry(ctx, w->old, &e, &cur)) == 0) {
-		bool keep = !is_machine(e.principal, account, realm) ||
-			    (keep_kvno != 0 && e.vno == keep_kvno &&
-			     e.vno != kvno);
-
-		if (keep)
-			code = krb5_kt_add_entry(ctx, w->new, &e);
-		krb5_free_keytab_entry_contents(ctx, &e);
-		if (code != 0)
-			break;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > 64 * 1024 * 1024) {
+		if (fd >= 0)
+			close(fd);
+		return sci_error(mem_ctx, err_out, SC_EACCES, SC_ERRDOM_ERRNO,
+				 errno, "cannot read the old keytab %s", path);
 	}
-	krb5_kt_end_seq_get(ctx, w->old, &cur);
-	if (code != KRB5_KT_END)
-		return sci_error(mem_ctx, err_out, SC_EINTERNAL,
-				 SC_ERRDOM_KRB5, code,
-				 "cannot copy the old keytab: %s",
-				 error_message(code));
+	f = sc_secret_new(mem_ctx, NULL, (size_t)st.st_size);
+	while (f != NULL && len < f->len) {
+		ssize_t n = read(fd, f->data + len, f->len - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (f == NULL)
+		return SC_ENOMEM;
+	f->len = len;
+	*file_out = f;
+	return SC_OK;
+}
+
+/*
+ * Start the new keytab (fd, already with the old file's attributes):
+ * the old file's version header, then, byte for byte, every record of
+ * it that stays: those of other accounts, and the machine's of keep_kvno
+ * (not kvno).  A new keytab gets MIT's header (0x0502) only.
+ */
+static enum sc_rc write_kept(int fd, const struct sc_secret *old,
+			     const struct sc_machine_names *names,
+			     uint32_t kvno, uint32_t keep_kvno,
+			     TALLOC_CTX *mem_ctx, struct sc_error **err_out)
+{
+	struct sci_kt_record *recs = NULL;
+	size_t n = 0;
+	enum sc_rc rc = SC_OK;
+
+	if (old == NULL || old->len == 0)
+		return write(fd, "\x05\x02", 2) == 2 ? SC_OK :
+		       sci_error(mem_ctx, err_out, SC_EACCES, SC_ERRDOM_ERRNO,
+				 errno, "cannot write the new keytab: %s",
+				 strerror(errno));
+	rc = sci_keytab_records(mem_ctx, old, names, &recs, &n, err_out);
+	if (rc != SC_OK)
+		return rc;
+	if (write(fd, old->data, 2) != 2)
+		rc = SC_EACCES;
+	for (size_t i = 0; rc == SC_OK && i < n; i++) {
+		bool keep = !recs[i].machine ||
+			    (keep_kvno != 0 && recs[i].kvno == keep_kvno &&
+			     recs[i].kvno != kvno);
+
+		if (keep && write(fd, old->data + recs[i].off, recs[i].len) !=
+			    (ssize_t)recs[i].len)
+			rc = SC_EACCES;
+	}
+	talloc_free(recs);
+	if (rc != SC_OK)
+		return sci_error(mem_ctx, err_out, rc, SC_ERRDOM_ERRNO, errno,
+				 "cannot write the new keytab: %s",
+				 strerror(errno));
+	return SC_OK;
+}
+
+/* Add each principal's keys (one entry per enctype) at kvno. */
+static enum sc_rc add_keys(struct ktw *w, const char *const *principals,
+			   const struct sc_key *keys, size_t nenc,
+			   uint32_t kvno, TALLOC_CTX *mem_ctx,
+			   struct sc_error **err_out)
+{
+	for (size_t p = 0; principals[p] != NULL; p++) {
+		krb5_principal princ = NULL;
+		krb5_error_code code;
+
+		code = krb5_parse_name(w->k->ctx, principals[p], &princ);
+		for (size_t i = 0; code == 0 && i < nenc; i++) {
+			krb5_keytab_entry e;
+
+			memset(&e, 0, sizeof(e));
+			e.principal = princ;
+			e.vno = kvno;
+			e.timestamp = (krb5_timestamp)time(NULL);
+			e.key.magic = KV5M_KEYBLOCK;
+			e.key.enctype = keys[i].enctype;
+			e.key.length = (unsigned int)keys[i].key->len;
+			e.key.contents = keys[i].key->data;
+			code = krb5_kt_add_entry(w->k->ctx, w->new, &e);
+		}
+		if (princ != NULL)
+			krb5_free_principal(w->k->ctx, princ);
+		if (code != 0)
+			return sci_error(mem_ctx, err_out, SC_EINTERNAL,
+					 SC_ERRDOM_KRB5, code,
+					 "cannot add %s to the keytab: %s",
+					 principals[p], error_message(code));
+	}
 	return SC_OK;
 }
 
 enum sc_rc sci_keytab_write(TALLOC_CTX *mem_ctx, const char *keytab_name,
-			    const char *realm, const char *account,
+			    const struct sc_machine_names *names,
 			    const char *const *principals,
 			    const struct sc_keytab *old,
 			    const struct sc_secret *password, uint32_t kvno,
@@ -302,6 +367,7 @@ enum sc_rc sci_keytab_write(TALLOC_CTX *mem_ctx, const char *keytab_name,
 	int32_t enctypes[16];
 	size_t nenc = 0;
 	struct sc_key *keys = NULL;
+	struct sc_secret *old_file = NULL;
 	struct ktw *w;
 	const char *path, *why = NULL;
 	char *name, *dir;
@@ -330,8 +396,11 @@ enum sc_rc sci_keytab_write(TALLOC_CTX *mem_ctx, const char *keytab_name,
 		memcpy(enctypes, dflt, sizeof(dflt));
 		nenc = 3;
 	}
-	rc = sci_derive_keys(tmp_ctx, realm, account, password, enctypes,
-			     nenc, kvno, &keys, err_out);
+	rc = sci_derive_keys(tmp_ctx, names->realm, names->account, password,
+			     enctypes, nenc, kvno, &keys, err_out);
+	if (rc != SC_OK)
+		goto done;
+	rc = read_old(tmp_ctx, path, &old_file, err_out);
 	if (rc != SC_OK)
 		goto done;
 
@@ -355,55 +424,27 @@ enum sc_rc sci_keytab_write(TALLOC_CTX *mem_ctx, const char *keytab_name,
 		w->tmp = NULL;
 		goto done;
 	}
-	/* MIT only adds to a keytab that has its version header (0x0502). */
-	if (copy_file_attrs(fd, path) != 0 || write(fd, "\x05\x02", 2) != 2) {
+	if (copy_file_attrs(fd, path) != 0) {
 		close(fd);
 		rc = sci_error(mem_ctx, err_out, SC_EACCES, SC_ERRDOM_ERRNO,
 			       errno, "cannot give %s the attributes of %s: %s",
 			       w->tmp, path, strerror(errno));
 		goto done;
 	}
+	rc = write_kept(fd, old_file, names, kvno, keep_kvno, mem_ctx,
+			err_out);
 	close(fd);
-	name = talloc_asprintf(w, "FILE:%s", w->tmp);
-	if (name == NULL ||
-	    krb5_kt_resolve(w->k->ctx, name, &w->new) != 0 ||
-	    krb5_kt_resolve(w->k->ctx, talloc_asprintf(w, "FILE:%s", path),
-			    &w->old) != 0) {
-		rc = sci_error(mem_ctx, err_out, SC_EINTERNAL, SC_ERRDOM_NONE,
-			       0, "cannot open keytab %s", path);
-		goto done;
-	}
-	rc = copy_kept(w, account, realm, kvno, keep_kvno, mem_ctx, err_out);
 	if (rc != SC_OK)
 		goto done;
-	for (size_t p = 0; principals[p] != NULL; p++) {
-		krb5_principal princ = NULL;
-		krb5_error_code code;
-
-		code = krb5_parse_name(w->k->ctx, principals[p], &princ);
-		for (size_t i = 0; code == 0 && i < nenc; i++) {
-			krb5_keytab_entry e;
-
-			memset(&e, 0, sizeof(e));
-			e.principal = princ;
-			e.vno = kvno;
-			e.timestamp = (krb5_timestamp)time(NULL);
-			e.key.magic = KV5M_KEYBLOCK;
-			e.key.enctype = keys[i].enctype;
-			e.key.length = (unsigned int)keys[i].key->len;
-			e.key.contents = keys[i].key->data;
-			code = krb5_kt_add_entry(w->k->ctx, w->new, &e);
-		}
-		if (princ != NULL)
-			krb5_free_principal(w->k->ctx, princ);
-		if (code != 0) {
-			rc = sci_error(mem_ctx, err_out, SC_EINTERNAL,
-				       SC_ERRDOM_KRB5, code,
-				       "cannot add %s to the keytab: %s",
-				       principals[p], error_message(code));
-			goto done;
-		}
+	name = talloc_asprintf(w, "FILE:%s", w->tmp);
+	if (name == NULL || krb5_kt_resolve(w->k->ctx, name, &w->new) != 0) {
+		rc = sci_error(mem_ctx, err_out, SC_EINTERNAL, SC_ERRDOM_NONE,
+			       0, "cannot open keytab %s", w->tmp);
+		goto done;
 	}
+	rc = add_keys(w, principals, keys, nenc, kvno, mem_ctx, err_out);
+	if (rc != SC_OK)
+		goto done;
 	krb5_kt_close(w->k->ctx, w->new);
 	w->new = NULL;
 	fd = open(w->tmp, O_RDONLY | O_CLOEXEC);

@@ -132,14 +132,45 @@ struct sc_keytab {
 };
 
 /*
+ * Who the machine account is, to tell its keytab entries from those of
+ * other accounts merged into the same keytab (a web service's HTTP/ keys).
+ */
+struct sc_machine_names {
+	const char *account;		/* sAMAccountName, e.g. MEMBER1$ */
+	const char *realm;
+	const char *dns_host_name;	/* its dNSHostName; NULL: any name
+					 * whose first label is the account
+					 * without '$' */
+	const char *const *spns;	/* its servicePrincipalName values
+					 * (LDAP), NULL-terminated; NULL: not
+					 * known */
+};
+
+/*
+ * Does principal (unparsed, e.g. host/member1.example.com@EXAMPLE.COM)
+ * carry the machine account's keys?  The account itself does; a service
+ * principal does when it is one of the account's SPNs, or host/ or
+ * RestrictedKrbHost/ on the machine's names; with the SPNs unknown, any
+ * service on the machine's names.  Case-insensitive, as AD compares.
+ */
+bool sc_machine_principal(const struct sc_machine_names *names,
+			  const char *principal);
+
+/*
  * Read every entry of keytab_name that belongs to the machine account
- * (its sAMAccountName and its host/ SPNs in realm): they all carry the
- * account's keys.  account is e.g. "MEMBER1$".
+ * (sc_machine_principal): they all carry the account's keys; the others
+ * are only counted.  sc_keytab_load: the SPNs and dNSHostName not known.
+ * account is e.g. "MEMBER1$".
  */
 enum sc_rc sc_keytab_load(TALLOC_CTX *mem_ctx, const char *keytab_name,
 			  const char *account, const char *realm,
 			  struct sc_keytab **keytab_out,
 			  struct sc_error **err_out);
+enum sc_rc sc_keytab_load_machine(TALLOC_CTX *mem_ctx,
+				  const char *keytab_name,
+				  const struct sc_machine_names *names,
+				  struct sc_keytab **keytab_out,
+				  struct sc_error **err_out);
 
 /* The AD salt of a computer account (MS-KILE 3.1.1.2). */
 char *sc_machine_salt(TALLOC_CTX *mem_ctx, const char *realm,

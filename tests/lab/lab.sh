@@ -55,6 +55,7 @@ export LAB_MEMBER2_ACCOUNT='MEMBER2$'
 export LAB_MEMBER2_PRINCIPAL='MEMBER2$@NETCHK.TEST'
 export LAB_ADMIN_USER=administrator
 export LAB_ADMIN_PASS=Netchk.Admin.Pw1   # lab constant, not a secret
+export LAB_WEB_PASS=Netchk.Web.Pw1       # svc-web (break foreign-keytab)
 
 export LAB_DC_DIR="$LAB_DIR/dc"
 export LAB_DC_SMB_CONF="$LAB_DC_DIR/etc/smb.conf"
@@ -1384,6 +1385,37 @@ break_stale_secrets() {
     report_state stale-secrets
 }
 
+# A web service's keys merged into the host keytab, as admins do for
+# Apache/nginx SPNEGO: user svc-web with SPN HTTP/web.<domain>, its keytab
+# exported on the DC (kvno 2) and added with ktutil.  The machine's own
+# entries and the DC's account are untouched.
+break_foreign_keytab() {
+    require_healthy_account
+    local web=$LAB_DC_DIR/run/web.keytab spn="HTTP/web.$LAB_DNS_DOMAIN" kv0 kt0
+    kv0=$(dc_attr msDS-KeyVersionNumber); kt0=$(keytab_kvnos)
+    rm -f "$web"
+    local step
+    for step in "user add svc-web $LAB_WEB_PASS" "spn add $spn svc-web" \
+            "domain exportkeytab $web --principal=$spn"; do
+        # shellcheck disable=SC2086 # the words of one samba-tool call
+        run_in dc samba-tool $step -s "$LAB_DC_SMB_CONF" \
+            </dev/null >>"$LAB_LOG_DIR/break.log" 2>&1 || {
+            show_log_tail "$LAB_LOG_DIR/break.log"
+            die "samba-tool $step failed"
+        }
+    done
+    printf 'rkt %s\nwkt %s\nq\n' "$web" "$LAB_MEMBER_KEYTAB" |
+        run_in member ktutil >>"$LAB_LOG_DIR/break.log" 2>&1 || die "ktutil merge failed"
+    rm -f "$web"
+    local n
+    n=$(KRB5_CONFIG=$LAB_MEMBER_KRB5_CONF klist -k "FILE:$LAB_MEMBER_KEYTAB" 2>/dev/null |
+        grep -c " $spn@$LAB_REALM\$" || true)
+    expect "keytab holds $spn ($n entries)" test "$n" -gt 0
+    expect "DC kvno unchanged ($kv0)" test "$(dc_attr msDS-KeyVersionNumber)" == "$kv0"
+    expect "machine keytab kvnos unchanged ($kt0)" test "$(keytab_kvnos)" == "$kt0"
+    report_state foreign-keytab
+}
+
 # ---------------------------------------------------------------------------
 # Silent DCs (FIELD-NOTES 11 "DCs that never answer")
 # ---------------------------------------------------------------------------
@@ -1597,7 +1629,7 @@ cmd_status() {
 }
 
 cmd_break() {
-    (( $# == 1 )) || die "usage: lab.sh break dc-password|delete|disable|dc-stop|stale-keytab|stale-secrets|repl-lag|m2-stale-keytab"
+    (( $# == 1 )) || die "usage: lab.sh break dc-password|delete|disable|dc-stop|stale-keytab|stale-secrets|repl-lag|m2-stale-keytab|foreign-keytab"
     need_root
     take_lock
     case $1 in
@@ -1609,6 +1641,7 @@ cmd_break() {
         stale-secrets) break_stale_secrets ;;
         repl-lag) break_repl_lag ;;
         m2-stale-keytab) break_m2_stale_keytab ;;
+        foreign-keytab) break_foreign_keytab ;;
         *) die "unknown scenario '$1'" ;;
     esac
 }
@@ -1669,6 +1702,8 @@ usage: lab.sh COMMAND [ARGS]      (lab dir \$NETCHK_LAB=$LAB_DIR, netns \$NETCHK
   break SCENARIO        dc-password | delete | disable | dc-stop |
                         stale-keytab | stale-secrets | repl-lag (dc2 stops
                         pulling, the password changes through dc1) |
+                        foreign-keytab (svc-web's HTTP/web keys, kvno 2,
+                        merged into the member keytab with ktutil) |
                         m2-stale-keytab (member2: adcli update, then the
                         old keytab copied back)
   dc-account [--dc2|--member2] [ATTR...]

@@ -536,15 +536,68 @@ static void test_keytab_load(void **state)
 	talloc_free(kt);
 	unsetenv("KRB5_KTNAME");
 
-	/* Another realm: nothing is the machine's. */
+	/* Another realm: nothing is the machine's (host/x is another
+	 * host's service even in that realm). */
 	assert_int_equal(sc_keytab_load(t, f->path, ACCOUNT, "OTHER.REALM",
 					&kt, &err), SC_OK);
-	assert_int_equal(kt->count, 1);		/* host/x@OTHER.REALM */
-	assert_int_equal(kt->other_count, 12);
+	assert_int_equal(kt->count, 0);
+	assert_int_equal(kt->other_count, 13);
 	talloc_free(kt);
 
 	assert_int_equal(talloc_total_size(t), before);
 	talloc_free(t);
+}
+
+/* Which principals are the machine's (issue 9 item 3). */
+static void test_machine_principal(void **state)
+{
+	static const char *const spns[] = {
+		"HOST/MEMBER1.netchk.test", "RestrictedKrbHost/MEMBER1",
+		"nfs/member1.netchk.test", NULL,
+	};
+	struct sc_machine_names m = { .account = "MEMBER1$",
+				      .realm = REALM };
+
+	(void)state;
+	/* SPNs unknown: the account and any service on its names. */
+	assert_true(sc_machine_principal(&m, "MEMBER1$@" REALM));
+	assert_true(sc_machine_principal(&m, "member1$@netchk.test"));
+	assert_true(sc_machine_principal(&m, "host/MEMBER1@" REALM));
+	assert_true(sc_machine_principal(&m,
+			"restrictedkrbhost/member1.netchk.test@" REALM));
+	assert_true(sc_machine_principal(&m, "cifs/member1.other.test@"
+					 REALM));
+	assert_true(sc_machine_principal(&m, "MSSQLSvc/member1:1433@"
+					 REALM));
+	assert_false(sc_machine_principal(&m, "HTTP/web.netchk.test@"
+					  REALM));
+	assert_false(sc_machine_principal(&m, "HTTP/member10@" REALM));
+	assert_false(sc_machine_principal(&m, "svc-web@" REALM));
+	assert_false(sc_machine_principal(&m, "OTHER$@" REALM));
+	assert_false(sc_machine_principal(&m, "host/member1@OTHER.REALM"));
+	assert_false(sc_machine_principal(&m, "MEMBER1$"));
+	assert_false(sc_machine_principal(&m, NULL));
+	/* Escaped '/' is part of a component, not a separator. */
+	assert_false(sc_machine_principal(&m, "MEMBER1\\/x@" REALM));
+
+	/* SPNs known: those, plus host/ and RestrictedKrbHost/ on its
+	 * names; another account's HTTP/ on the host's name is not. */
+	m.spns = spns;
+	m.dns_host_name = "member1.netchk.test";
+	assert_true(sc_machine_principal(&m, "MEMBER1$@" REALM));
+	assert_true(sc_machine_principal(&m,
+			"host/member1.netchk.test@" REALM));
+	assert_true(sc_machine_principal(&m, "host/MEMBER1@" REALM));
+	assert_true(sc_machine_principal(&m,
+			"RestrictedKrbHost/member1.netchk.test@" REALM));
+	assert_true(sc_machine_principal(&m, "NFS/Member1.Netchk.Test@"
+					 REALM));
+	assert_false(sc_machine_principal(&m,
+			"HTTP/member1.netchk.test@" REALM));
+	assert_false(sc_machine_principal(&m, "host/member1.other.test@"
+					  REALM));
+	assert_false(sc_machine_principal(&m, "HTTP/web.netchk.test@"
+					  REALM));
 }
 
 static void expect_load(const char *path, enum sc_rc want,
@@ -1217,6 +1270,7 @@ static void test_probe_fingerprint(void **state)
 int main(void)
 {
 	const struct CMUnitTest edata[] = {
+		cmocka_unit_test(test_machine_principal),
 		cmocka_unit_test(test_edata_samba_disabled),
 		cmocka_unit_test(test_edata_etype_info2_only),
 		cmocka_unit_test(test_edata_empty),
