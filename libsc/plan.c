@@ -76,6 +76,13 @@ static const enum sc_step change_steps[] = {
 	SC_STEP_VERIFY_AFTER,
 };
 
+/* A host without secrets.tdb (realmd/adcli/sssd): the keytab is the
+ * only store, as with 'adcli update'. */
+static const enum sc_step keytab_change_steps[] = {
+	SC_STEP_JOURNAL, SC_STEP_CHANGE_DC, SC_STEP_VERIFY_NEW,
+	SC_STEP_WRITE_KEYTAB, SC_STEP_CLEAR_JOURNAL, SC_STEP_VERIFY_AFTER,
+};
+
 static bool set_steps(struct sc_plan *p, const enum sc_step *s, size_t n)
 {
 	p->step_count = n;
@@ -161,6 +168,94 @@ static bool plan_skew(struct sc_plan *p, const struct sc_verify_result *res)
 	return true;
 }
 
+/* Deleted, skew, unreachable, DNS, not joined: no reset repairs it. */
+static bool plan_unfixable(struct sc_plan *p, const struct sc_verdict *v)
+{
+	p->action = SC_PLAN_REFUSE;
+	p->reason = talloc_asprintf(p, "%s: no reset can repair this; %s",
+				    sc_diag_text(v->diag),
+				    sc_repair_text(v->repair));
+	if (p->refuse_health == SC_HEALTH_OK)
+		p->refuse_health = SC_HEALTH_UNKNOWN;
+	return p->reason != NULL && set_steps(p, NULL, 0);
+}
+
+/* A disabled account: re-enabled only when asked (--enable -U). */
+static bool plan_disabled(struct sc_plan *p,
+			  const struct sc_verify_result *res,
+			  const struct sc_plan_opts *opts)
+{
+	if (opts->enable && opts->have_admin) {
+		p->action = SC_PLAN_ENABLE;
+		p->cred = SC_PLAN_CRED_ADMIN;
+		p->reason = "the account is disabled and --enable was given: "
+			    "clear ACCOUNTDISABLE with administrator "
+			    "credentials";
+		return set_steps(p, enable_steps, 2);
+	}
+	p->action = SC_PLAN_REFUSE;
+	p->reason = talloc_asprintf(p, "%s: an administrator disabled it for "
+				    "a reason; nothing is changed (--enable "
+				    "-U USER re-enables it)",
+				    sc_diag_text(res->verdict.diag));
+	return p->reason != NULL && set_steps(p, NULL, 0);
+}
+
+/* The DC rejects every local secret: only an administrator can help. */
+static bool plan_admin(struct sc_plan *p, const struct sc_plan_opts *opts,
+		       const enum sc_step *steps, size_t n)
+{
+	if (opts->have_admin) {
+		p->action = SC_PLAN_CHANGE_ADMIN;
+		p->cred = SC_PLAN_CRED_ADMIN;
+		p->reason = "the DC rejects every local secret: set a new "
+			    "password with administrator credentials";
+		return set_steps(p, steps, n);
+	}
+	p->action = SC_PLAN_REFUSE;
+	p->refuse_health = SC_HEALTH_BROKEN;
+	p->reason = "the DC rejects every local secret: administrator "
+		    "credentials are needed (-U USER, or --use-ccache)";
+	return set_steps(p, NULL, 0);
+}
+
+/*
+ * A keytab-only host: rotation as 'adcli update' does it (kpasswd
+ * authenticated with the keytab's key), or an administrator's set when
+ * the DC takes no local key.  The account's states a password change
+ * cannot fix refuse as on any host.
+ */
+static bool plan_keytab_only(struct sc_plan *p,
+			     const struct sc_verify_result *res,
+			     const struct sc_plan_opts *opts)
+{
+	const struct sc_verdict *v = &res->verdict;
+	size_t n = sizeof(keytab_change_steps) / sizeof(keytab_change_steps[0]);
+
+	switch (v->diag) {
+	case SC_DIAG_HEALTHY:
+		if (!opts->force) {
+			p->action = SC_PLAN_NOTHING;
+			p->reason = "the trust is healthy on every path: "
+				    "nothing to repair";
+			return set_steps(p, NULL, 0);
+		}
+		p->action = SC_PLAN_CHANGE_OWN;
+		p->cred = SC_PLAN_CRED_KEYTAB;
+		p->reason = "healthy; rotating with the keytab's key because "
+			    "--force was given (as 'adcli update')";
+		return set_steps(p, keytab_change_steps, n);
+	case SC_DIAG_ALL_REJECTED:
+	case SC_DIAG_KEYTAB_STALE:
+	case SC_DIAG_PREVIOUS_ONLY:
+		return plan_admin(p, opts, keytab_change_steps, n);
+	case SC_DIAG_ACCOUNT_DISABLED:
+		return plan_disabled(p, res, opts);
+	default:
+		return plan_unfixable(p, v);
+	}
+}
+
 enum sc_rc sc_plan_make(TALLOC_CTX *mem_ctx,
 			const struct sc_verify_result *res,
 			const struct sc_plan_opts *opts,
@@ -183,6 +278,10 @@ enum sc_rc sc_plan_make(TALLOC_CTX *mem_ctx,
 	/* Time before anything else: neither --force nor -U overrides it. */
 	if (plan_skew(p, res)) {
 		ok = p->reason != NULL && set_steps(p, NULL, 0);
+		goto out;
+	}
+	if (res->config != NULL && res->config->keytab_only) {
+		ok = plan_keytab_only(p, res, opts);
 		goto out;
 	}
 	switch (v->diag) {
@@ -231,49 +330,13 @@ enum sc_rc sc_plan_make(TALLOC_CTX *mem_ctx,
 		ok = set_steps(p, change_steps, 7);
 		break;
 	case SC_DIAG_ALL_REJECTED:
-		if (opts->have_admin) {
-			p->action = SC_PLAN_CHANGE_ADMIN;
-			p->cred = SC_PLAN_CRED_ADMIN;
-			p->reason = "the DC rejects every local secret: set a "
-				    "new password with administrator "
-				    "credentials";
-			ok = set_steps(p, change_steps, 7);
-		} else {
-			p->action = SC_PLAN_REFUSE;
-			p->refuse_health = SC_HEALTH_BROKEN;
-			p->reason = "the DC rejects every local secret: "
-				    "administrator credentials are needed "
-				    "(-U USER, or --use-ccache)";
-			ok = set_steps(p, NULL, 0);
-		}
+		ok = plan_admin(p, opts, change_steps, 7);
 		break;
 	case SC_DIAG_ACCOUNT_DISABLED:
-		if (opts->enable && opts->have_admin) {
-			p->action = SC_PLAN_ENABLE;
-			p->cred = SC_PLAN_CRED_ADMIN;
-			p->reason = "the account is disabled and --enable was "
-				    "given: clear ACCOUNTDISABLE with "
-				    "administrator credentials";
-			ok = set_steps(p, enable_steps, 2);
-			break;
-		}
-		p->action = SC_PLAN_REFUSE;
-		p->reason = talloc_asprintf(p, "%s: an administrator disabled "
-					    "it for a reason; nothing is "
-					    "changed (--enable -U USER "
-					    "re-enables it)",
-					    sc_diag_text(v->diag));
-		ok = p->reason != NULL && set_steps(p, NULL, 0);
+		ok = plan_disabled(p, res, opts);
 		break;
 	default:
-		/* deleted, skew, unreachable, DNS, not joined */
-		p->action = SC_PLAN_REFUSE;
-		p->reason = talloc_asprintf(p, "%s: no reset can repair "
-					    "this; %s", sc_diag_text(v->diag),
-					    sc_repair_text(v->repair));
-		ok = p->reason != NULL && set_steps(p, NULL, 0);
-		if (p->refuse_health == SC_HEALTH_OK)
-			p->refuse_health = SC_HEALTH_UNKNOWN;
+		ok = plan_unfixable(p, v);
 		break;
 	}
 out:

@@ -333,6 +333,22 @@ static bool keep_backed(struct rrun *r, const struct sc_secret *outgoing,
 }
 
 /*
+ * A keytab-only host keeps the kvno below the new one, as 'adcli update'
+ * does, when those keys were the DC's until now: the keytab's newest kvno
+ * and accepted by it (a rotation with the keytab's key).  After an
+ * administrator's set they are keys the DC had already rejected.
+ */
+static uint32_t keytab_only_keep(struct rrun *r, uint32_t kvno)
+{
+	const struct sc_keytab *kt = r->res->before->keytab;
+
+	if (r->res->plan == NULL || r->res->plan->cred != SC_PLAN_CRED_KEYTAB ||
+	    kt == NULL || kvno < 2 || sc_keytab_max_kvno(kt) != kvno - 1)
+		return 0;
+	return kvno - 1;
+}
+
+/*
  * Put a password the DC has confirmed (at kvno) into secrets.tdb and the
  * keytab, then clear the journal.  Idempotent, so that a run finishing a
  * crashed change can repeat any step: secrets.tdb is only written when
@@ -353,6 +369,10 @@ static enum sc_rc commit(struct rrun *r, const struct sc_secret *pw,
 
 	if (tmp_ctx == NULL)
 		return SC_ENOMEM;
+	if (b->config->keytab_only) {
+		keep = keytab_only_keep(r, pc->kvno);
+		goto keytab;
+	}
 	rc = sc_secrets_load(tmp_ctx, b->config->secrets_path,
 			     b->config->workgroup, &now, err_out);
 	if (rc != SC_OK && rc != SC_ENOENT)
@@ -386,6 +406,7 @@ static enum sc_rc commit(struct rrun *r, const struct sc_secret *pw,
 			    b->config->secrets_path);
 	}
 	crash_hook("secrets");
+keytab:
 	princs = principals(tmp_ctx, r, pc);
 	if (princs == NULL) {
 		rc = SC_ENOMEM;
@@ -404,9 +425,10 @@ static enum sc_rc commit(struct rrun *r, const struct sc_secret *pw,
 			    pc->kvno, keep);
 	else
 		sci_message(&r->opts->verify, "Updating keytab %s ... done "
-			    "(kvno %u; older keys dropped: none is "
-			    "secrets.tdb's previous password)",
-			    b->config->keytab_name, pc->kvno);
+			    "(kvno %u; older keys dropped: %s)",
+			    b->config->keytab_name, pc->kvno,
+			    b->config->keytab_only ? "the DC rejected them" :
+			    "none is secrets.tdb's previous password");
 	crash_hook("keytab");
 	rc = sci_journal_clear(r->res, r->journal_path, err_out);
 done:
@@ -1138,13 +1160,10 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 	rc = sc_verify(res, &opts->verify, &res->before, err_out);
 	if (rc != SC_OK)
 		goto done;
-	if (res->before->config->keytab_only) {
-		rc = sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE, 0,
-			       "reset cannot repair a host without an AD member "
-			       "smb.conf yet (keytab only); nothing changed");
-		goto done;
-	}
+	/* a keytab-only host has no workgroup: its journal is the realm's */
 	r.journal_path = sci_journal_path(res, r.state_dir,
+					  res->before->config->keytab_only ?
+					  res->before->config->realm :
 					  res->before->config->workgroup);
 	if (r.journal_path == NULL) {
 		rc = SC_ENOMEM;

@@ -68,6 +68,32 @@ void netchk_progress(void *private_data, const char *line);
 /* --state-dir, or the default */
 const char *netchk_state_dir(void);
 
+/*
+ * reset: winbind and sssd held off while the password changes (hold.c).
+ * A service that runs is stopped before the DC is touched and started
+ * again the way it ran (systemd, or its own command line) afterwards.
+ */
+#define NETCHK_HOLDS 2
+#define NETCHK_HOLD_ARGS 32
+struct netchk_hold {
+	const char *name;		/* systemd unit and label */
+	const char *comm;		/* process name */
+	pid_t (*pid)(void);		/* the running one, 0: none */
+	const char *const *fixed_argv;	/* start argv, NULL: its cmdline */
+	const char *held_path;		/* <state-dir>/NAME-held */
+	char cmdline[4096];
+	const char *argv[NETCHK_HOLD_ARGS];
+	bool stopped;
+	bool systemd;
+	bool started;			/* started again by the hold */
+};
+struct netchk_holds {
+	struct netchk_hold h[NETCHK_HOLDS];	/* winbind, sssd */
+};
+bool netchk_holds_init(TALLOC_CTX *mem_ctx, struct netchk_holds *hs);
+void netchk_hold(void *private_data, bool on);
+void netchk_hold_recover(struct netchk_holds *hs);
+
 /* After popt: at most one HOST, a sane -t.  NULL, or a one-line error. */
 const char *netchk_common_problem(poptContext pc, const char *verb,
 				  const char **host_out);

@@ -135,7 +135,8 @@ void netchk_render_reset_text(FILE *out, const struct sc_reset_result *r)
 			fprintf(out, "  %zu. %s (DC %s; secrets %s; keytab "
 				"%s)\n", i + 1, sc_step_name(p->steps[i]),
 				p->dc ? p->dc : "-",
-				b->config->secrets_path,
+				b->config->secrets_path ?
+				b->config->secrets_path : "none",
 				b->config->keytab_name);
 	}
 	if (r->enabled)

@@ -19,8 +19,6 @@
 #include "netchk.h"
 #include "remote.h"
 
-#define HELD_FILE "winbind-held"
-
 static struct {
 	char *user;
 	char *password_file;
@@ -170,224 +168,6 @@ static bool restart(const char *service)
 }
 
 /*
- * winbindd hold-off.  winbindd caches the machine password and its
- * schannel, and changes the password itself when 'machine password
- * timeout' expires: a change of its own racing netchk's would leave the
- * DC and secrets.tdb with different passwords.  So a running winbindd is
- * stopped right before the DC is touched and started again once the
- * stores are written, or the change failed.  <state-dir>/winbind-held
- * records the stop, so that a run killed meanwhile leaves the next run
- * to start winbindd again.
- */
-struct wb_hold {
-	const char *held_path;
-	bool stopped;
-	bool systemd;
-	bool started;
-};
-
-/* First line of a command's stdout (no shell), or NULL. */
-static char *capture(const char *const argv[])
-{
-	static char buf[4096];
-	int fds[2], st;
-	ssize_t n;
-	size_t len = 0;
-	pid_t pid;
-
-	if (pipe(fds) != 0)
-		return NULL;
-	pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-
-		dup2(fds[1], 1);
-		if (null >= 0)
-			dup2(null, 2);
-		close(fds[0]);
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	while (pid > 0 && len < sizeof(buf) - 1 &&
-	       (n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += (size_t)n;
-	close(fds[0]);
-	if (pid < 0 || waitpid(pid, &st, 0) != pid || st != 0)
-		return NULL;
-	buf[len] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return len > 0 ? buf : NULL;
-}
-
-static bool run_argv(const char *const argv[]);
-
-static bool systemd_active(const char *unit)
-{
-	const char *argv[] = { "systemctl", "is-active", "--quiet", unit,
-			       NULL };
-
-	return run_argv(argv);
-}
-
-/* A process that is alive and not a zombie, named comm. */
-static bool proc_alive(pid_t pid, const char *comm)
-{
-	char path[64], buf[256];
-	FILE *f;
-	bool ok = false;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return false;
-	if (fgets(buf, sizeof(buf), f) != NULL) {
-		char *l = strchr(buf, '('), *r = strrchr(buf, ')');
-
-		ok = l != NULL && r != NULL && r > l &&
-		     (size_t)(r - l - 1) == strlen(comm) &&
-		     strncmp(l + 1, comm, strlen(comm)) == 0 &&
-		     r[1] == ' ' && r[2] != 'Z' && r[2] != 'X';
-	}
-	fclose(f);
-	return ok;
-}
-
-/* The running winbindd of this smb.conf: Samba's pid directory. */
-static pid_t winbindd_pid(void)
-{
-	const char *argv[] = { "testparm", "-s", "--parameter-name",
-			       "pid directory", netchk_common.configfile, NULL };
-	char path[4200];
-	char *dir;
-	long pid = 0;
-	FILE *f;
-
-	if (netchk_common.configfile == NULL)
-		argv[4] = NULL;
-	dir = capture(argv);
-	if (dir == NULL)
-		dir = "/run/samba";
-	snprintf(path, sizeof(path), "%s/winbindd.pid", dir);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return 0;
-	if (fscanf(f, "%ld", &pid) != 1)
-		pid = 0;
-	fclose(f);
-	return pid > 1 && proc_alive((pid_t)pid, "winbindd") ? (pid_t)pid : 0;
-}
-
-static bool run_argv(const char *const argv[])
-{
-	pid_t pid = fork();
-	int st = -1;
-
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(netchk_common.json ? 2 : null, 1);
-		}
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	if (pid > 0)
-		waitpid(pid, &st, 0);
-	return st == 0;
-}
-
-static bool winbind_start(struct wb_hold *h)
-{
-	const char *sd[] = { "systemctl", "start", "winbind", NULL };
-	const char *wd[] = { "winbindd", "-D", "-s", netchk_common.configfile, NULL };
-	struct timespec ts = { 0, 100 * 1000 * 1000 };
-	bool ok;
-
-	if (netchk_common.configfile == NULL)
-		wd[2] = NULL;
-	ok = h->systemd ? run_argv(sd) : run_argv(wd);
-	for (int i = 0; ok && i < 100 && winbindd_pid() == 0; i++)
-		nanosleep(&ts, NULL);
-	return ok && winbindd_pid() != 0;
-}
-
-static void hold_winbind(void *private_data, bool on)
-{
-	struct wb_hold *h = private_data;
-	struct timespec ts = { 0, 100 * 1000 * 1000 };
-	pid_t pid;
-	bool ok;
-	int fd;
-
-	if (on) {
-		pid = winbindd_pid();
-		if (pid == 0)
-			return;
-		h->systemd = systemd_active("winbind");
-		fd = open(h->held_path, O_WRONLY | O_CREAT | O_TRUNC |
-			  O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd >= 0) {
-			dprintf(fd, "%s\n", h->systemd ? "systemd" : "direct");
-			fsync(fd);
-			close(fd);
-		}
-		if (h->systemd) {
-			const char *sd[] = { "systemctl", "stop", "winbind",
-					     NULL };
-
-			ok = run_argv(sd);
-		} else {
-			ok = kill(pid, SIGTERM) == 0;
-		}
-		for (int i = 0; ok && i < 100 && proc_alive(pid, "winbindd");
-		     i++)
-			nanosleep(&ts, NULL);
-		ok = ok && !proc_alive(pid, "winbindd");
-		h->stopped = true;
-		fprintf(stderr, " * Stopping winbind (pid %ld) while the "
-			"password changes ... %s\n", (long)pid,
-			ok ? "done" : "FAILED");
-		return;
-	}
-	if (!h->stopped)
-		return;
-	ok = winbind_start(h);
-	h->stopped = false;
-	h->started = ok;
-	if (ok)
-		unlink(h->held_path);
-	fprintf(stderr, " * Starting winbind ... %s\n", ok ? "done" :
-		"FAILED (the next netchk reset tries again)");
-}
-
-/* A run killed while winbindd was held off: start it again. */
-static void winbind_recover(struct wb_hold *h)
-{
-	char buf[32] = "";
-	bool ok;
-	int fd = open(h->held_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-
-	if (fd < 0)
-		return;
-	if (read(fd, buf, sizeof(buf) - 1) < 0)
-		buf[0] = '\0';
-	close(fd);
-	if (winbindd_pid() != 0) {
-		unlink(h->held_path);
-		return;
-	}
-	h->systemd = strncmp(buf, "systemd", 7) == 0;
-	ok = winbind_start(h);
-	h->started = ok;
-	if (ok)
-		unlink(h->held_path);
-	fprintf(stderr, " * Starting winbind, held off by an interrupted "
-		"netchk reset ... %s\n", ok ? "done" : "FAILED");
-}
-
-/*
  * A reset that stopped before it had a result ("before": null): the
  * remote's one-line problem (its stderr line was relayed already).
  */
@@ -514,7 +294,8 @@ static int run_remote(TALLOC_CTX *mem, const char *host)
 int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 {
 	struct sc_reset_opts opts = { 0 };
-	struct wb_hold hold = { 0 };
+	struct netchk_holds holds;
+	bool holding = false;
 	struct sc_reset_result *res = NULL;
 	struct sc_error *err = NULL;
 	TALLOC_CTX *mem = NULL;
@@ -567,13 +348,11 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 		opts.verify.message = netchk_progress;
 	opts.dry_run = o.dry_run;
 	if (!o.dry_run) {
-		hold.held_path = talloc_asprintf(mem, "%s/%s",
-						 netchk_state_dir(),
-						 HELD_FILE);
-		if (hold.held_path == NULL)
+		if (!netchk_holds_init(mem, &holds))
 			goto done;
-		opts.hold = hold_winbind;
-		opts.hold_data = &hold;
+		holding = true;
+		opts.hold = netchk_hold;
+		opts.hold_data = &holds;
 	}
 	opts.force = o.force;
 	opts.enable = o.enable;
@@ -598,8 +377,8 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 
 	rc = sc_reset(mem, &opts, &res, &err);
 	/* After the journal is settled, on every outcome. */
-	if (hold.held_path != NULL)
-		winbind_recover(&hold);
+	if (holding)
+		netchk_hold_recover(&holds);
 	if (rc != SC_OK) {
 		/* Nothing changed: libsc returns a result once it could. */
 		const char *msg = err != NULL && err->message != NULL ?
@@ -618,10 +397,11 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 	}
 	if (!o.dry_run && !o.no_restart) {
 		/* Held off and started again: it read the new secret. */
-		if (res->changed_secrets && !hold.started &&
+		if (res->changed_secrets && !holds.h[0].started &&
 		    restart("winbind"))
 			restarted[n_restarted++] = "winbind";
-		if (res->changed_keytab && restart("sssd"))
+		if (res->changed_keytab && !holds.h[1].started &&
+		    restart("sssd"))
 			restarted[n_restarted++] = "sssd";
 	}
 	if (netchk_common.json)
