@@ -69,8 +69,10 @@ static pthread_once_t netlogon_once = PTHREAD_ONCE_INIT;
 static void *try_open(const char *dir, const char *name)
 {
 	char path[4096];
+	int n = snprintf(path, sizeof(path), "%s/%s", dir, name);
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return NULL;
 	return dlopen(path, RTLD_NOW | RTLD_LOCAL);
 }
 

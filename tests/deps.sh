@@ -21,6 +21,9 @@ PACKAGES=(
 	samba samba-ad-dc samba-ad-provision samba-dsdb-modules winbind
 	krb5-user smbclient ldb-tools tdb-tools python3-tdb
 	bash-completion iproute2 util-linux procps jq bc time faketime
+	# the Debian package (tests/integration/t-debian-package.sh); systemd
+	# for its unit directory (systemd.pc)
+	debhelper dpkg-dev fakeroot lintian systemd
 	# netchk check --textfile: the real textfile collector and promtool
 	prometheus-node-exporter prometheus curl
 	# remote runs: sshd on the lab member, netchk's ssh, the Ansible module
