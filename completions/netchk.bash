@@ -12,12 +12,12 @@ _netchk()
         --account --hosts --parallel --deadline --ssh-config --remote-command"
     local reset_opts="--configfile --keytab --server --timeout --dry-run
         --force --json --enable --user --password-file --use-ccache --no-restart --restart-command
-        --state-dir --quiet --help
+        --state-dir --recheck --quiet --help
         --account --hosts --parallel --deadline --ssh-config --remote-command"
     local explain_opts="--json --list --help"
     local check_opts="--configfile --keytab --server --site --timeout --warning
         --critical --clock-warning --clock-critical --format --textfile
-        --cached --status-file --state-dir --all-dcs --verbose --help
+        --cached --status-file --state-dir --recheck --all-dcs --verbose --help
         --version
         --account --hosts --parallel --deadline --ssh-config --remote-command"
 

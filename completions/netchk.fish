@@ -75,6 +75,7 @@ complete -c netchk -n '__netchk_using reset' -l use-ccache -d 'administrator Ker
 complete -c netchk -n '__netchk_using reset' -l no-restart -d 'do not restart winbind / sssd'
 complete -c netchk -n '__netchk_using reset' -l restart-command -x -a '(__fish_complete_command)' -d 'restart command'
 complete -c netchk -n '__netchk_using reset' -l state-dir -r -a '(__fish_complete_directories)' -d 'state directory'
+complete -c netchk -n '__netchk_using reset' -l recheck -d 'present rejected secrets again'
 complete -c netchk -n '__netchk_using reset' -s q -l quiet -d 'no step narration'
 complete -c netchk -n '__netchk_using reset' -l help -d 'show the options'
 
@@ -94,6 +95,7 @@ complete -c netchk -n '__netchk_using check' -l cached -d 'report the last timer
 complete -c netchk -n '__netchk_using check' -l all-dcs -d 'every DC in DNS at once, replication lag'
 complete -c netchk -n '__netchk_using check' -l status-file -r -F -d 'status file'
 complete -c netchk -n '__netchk_using check' -l state-dir -r -a '(__fish_complete_directories)' -d 'lockout memory'
+complete -c netchk -n '__netchk_using check' -l recheck -d 'present rejected secrets again'
 complete -c netchk -n '__netchk_using check' -s v -l verbose -d 'more detail'
 complete -c netchk -n '__netchk_using check' -s h -l help -d 'show the options'
 complete -c netchk -n '__netchk_using check' -s V -l version -d 'show the version'

@@ -63,6 +63,7 @@ const char *sc_rc_name(enum sc_rc rc)
 	case SC_ENET: return "ENET";
 	case SC_ETIMEOUT: return "ETIMEOUT";
 	case SC_EINTERNAL: return "EINTERNAL";
+	case SC_EBUSY: return "EBUSY";
 	}
 	return "?";
 }

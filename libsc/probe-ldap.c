@@ -183,6 +183,33 @@ bool sci_filetime_parse(const char *s, time_t *out)
 }
 
 /*
+ * An AD interval such as lockOutObservationWindow: a negative count of
+ * 100 ns ("-18000000000" is 30 minutes); the most negative value means
+ * "never" (-1 here).  Whole seconds, at least one; false on anything
+ * that is not a negative decimal 64-bit integer.
+ */
+bool sci_ad_interval_parse(const char *s, int64_t *seconds_out)
+{
+	char *end = NULL;
+	long long v;
+
+	if (s == NULL || *s != '-')
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v >= 0)
+		return false;
+	if (v == LLONG_MIN) {
+		*seconds_out = -1;
+		return true;
+	}
+	*seconds_out = (int64_t)(-v / 10000000);
+	if (*seconds_out < 1)
+		*seconds_out = 1;
+	return true;
+}
+
+/*
  * RFC 4515 3: in an assertion value '*', '(', ')', '\' and NUL must be
  * written as \XX.  Control characters are escaped too so that a filter
  * never carries a raw newline into a log line.
@@ -682,6 +709,32 @@ static enum sc_rc gssapi_bind(TALLOC_CTX *mem_ctx, struct probe *p,
 	return SC_OK;
 }
 
+/* The first value of attr of the object dn (base search), or NULL. */
+static char *base_string(struct probe *p, TALLOC_CTX *mem_ctx,
+			 const char *dn, const char *attr)
+{
+	const char *attrs[] = { attr, NULL };
+	struct ldap_msg *m = ldap_msg_new(mem_ctx);
+	LDAPMessage *e;
+	int lrc;
+
+	if (m == NULL) {
+		p->oom = true;
+		return NULL;
+	}
+	lrc = ldap_search_ext_s(p->ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)",
+				(char **)attrs, 0, NULL, NULL, tv_left(p), 1,
+				&m->msg);
+	e = lrc == LDAP_SUCCESS ? ldap_first_entry(p->ld, m->msg) : NULL;
+	if (e == NULL) {
+		note(p, "reading %s of %s failed: %s", attr, dn,
+		     lrc == LDAP_SUCCESS ? "no such object" :
+		     ldap_err_text(mem_ctx, p->ld, lrc));
+		return NULL;
+	}
+	return entry_string(mem_ctx, p->ld, e, attr);
+}
+
 /*
  * (c) The machine's own account, found by sAMAccountName under the
  * default naming context.  Attributes the DC does not let us read are
@@ -755,32 +808,11 @@ static void read_account(struct probe *p, TALLOC_CTX *tmp_ctx,
 	if (acct->spns == NULL)
 		p->oom = true;
 	note(p, "account %s", acct->dn != NULL ? acct->dn : account);
-}
-
-/* The first value of attr of the object dn (base search), or NULL. */
-static char *base_string(struct probe *p, TALLOC_CTX *mem_ctx,
-			 const char *dn, const char *attr)
-{
-	const char *attrs[] = { attr, NULL };
-	struct ldap_msg *m = ldap_msg_new(mem_ctx);
-	LDAPMessage *e;
-	int lrc;
-
-	if (m == NULL) {
-		p->oom = true;
-		return NULL;
-	}
-	lrc = ldap_search_ext_s(p->ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)",
-				(char **)attrs, 0, NULL, NULL, tv_left(p), 1,
-				&m->msg);
-	e = lrc == LDAP_SUCCESS ? ldap_first_entry(p->ld, m->msg) : NULL;
-	if (e == NULL) {
-		note(p, "reading %s of %s failed: %s", attr, dn,
-		     lrc == LDAP_SUCCESS ? "no such object" :
-		     ldap_err_text(mem_ctx, p->ld, lrc));
-		return NULL;
-	}
-	return entry_string(mem_ctx, p->ld, e, attr);
+	/* the lockout memory's window (store-state.c) */
+	val = base_string(p, tmp_ctx, p->naming_context,
+			  "lockOutObservationWindow");
+	p->result->have_lockout_window =
+		sci_ad_interval_parse(val, &p->result->lockout_window);
 }
 
 /*

@@ -811,51 +811,6 @@ done:
 }
 
 /*
- * After re-enabling the account, forget what dc answered for the
- * disabled account (NO_TRUST_SAM_ACCOUNT, ACCOUNT_DISABLED,
- * CLIENT_REVOKED): those said nothing about the secrets, and without an
- * LDAP bind verify cannot see that the account changed.  Rejections of
- * a wrong secret stay remembered.
- */
-static enum sc_rc forget_disabled(struct rrun *r, const char *dc,
-				  struct sc_error **err_out)
-{
-	const char *realm = r->res->before->config->realm;
-	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
-	struct sci_state *st = NULL;
-	size_t i = 0;
-	enum sc_rc rc;
-
-	if (tmp_ctx == NULL)
-		return SC_ENOMEM;
-	rc = sci_state_load(tmp_ctx, r->state_dir, &st, err_out);
-	if (rc != SC_OK)
-		goto done;
-	while (i < st->count) {
-		const struct sci_reject *j = &st->rejects[i];
-		bool gone_acct = (j->has_ntstatus &&
-				  (j->ntstatus == 0xC000018Bu ||
-				   j->ntstatus == 0xC0000072u)) ||
-				 (j->has_krb5 &&
-				  j->krb5_code == KRB5KDC_ERR_CLIENT_REVOKED);
-
-		if (gone_acct && strcasecmp(j->realm, realm) == 0 &&
-		    strcasecmp(j->dc, dc) == 0) {
-			st->rejects[i] = st->rejects[st->count - 1];
-			st->count--;
-			st->dirty = true;
-			continue;
-		}
-		i++;
-	}
-	rc = st->dirty ? sci_state_save(st, err_out) : SC_OK;
-done:
-	rescue_err(r, tmp_ctx, err_out);
-	talloc_free(tmp_ctx);
-	return rc;
-}
-
-/*
  * --enable: an administrator re-enables a disabled account (LDAP modify
  * of userAccountControl, bound with the administrator's TGT from the
  * verify DC: one AS exchange, a rejection ends the run).  Nothing local
@@ -904,9 +859,6 @@ static enum sc_rc do_enable(struct rrun *r, struct sc_error **err_out)
 	}
 	r->res->enabled = true;
 	r->res->change_dc = talloc_strdup(r->res, dc->name);
-	rc = forget_disabled(r, dc->name, err_out);
-	if (rc != SC_OK)
-		goto done;
 	sci_message(&r->opts->verify, "Enabling computer account %s on %s "
 		    "... done (userAccountControl 0x%x -> 0x%x, as %s)",
 		    b->account, dc->name, (unsigned)old_uac,

@@ -240,16 +240,75 @@ struct sci_reject {
 	int64_t acct_pwd_last_set;
 };
 
+/* A realm's lockOutObservationWindow, as its domain object said. */
+struct sci_window {
+	char *realm;
+	int64_t seconds;		/* -1: never (no reset by time) */
+};
+
 struct sci_state {
 	char *path;			/* NULL: memory only (not persisted) */
 	size_t count;
 	struct sci_reject *rejects;
+	size_t window_count;
+	struct sci_window *windows;
 	bool dirty;
+	/*
+	 * The one remembered rejection this run may present again (see
+	 * sci_state_recall); cleared when its answer is recorded.
+	 */
+	bool granted;
+	enum sc_path grant_path;
+	char *grant_dc;
+	char grant_fp[17];
+	int lock_fd;			/* rejected-secrets.lock, held */
 };
 
+/* The answers that mean "this secret is wrong" (the only remembered). */
+bool sci_wrong_secret(enum sc_path path, bool has_ntstatus, uint32_t ntstatus,
+		      bool has_krb5, int32_t krb5_code);
+
+/*
+ * The state directory, created 0700 if missing, made 0700 if it is ours
+ * with another mode; -1 (errno) for a symlink, a non-directory or a
+ * directory of another user.  An O_DIRECTORY fd otherwise.
+ */
+int sci_state_dir_open(const char *dir);
+
+/*
+ * Load the memory of dir (NULL: memory only) and lock it until the
+ * returned state is freed, waiting up to max_wait seconds for another
+ * run to finish (said through narrate's message callback, if any).
+ * SC_EBUSY when it does not.
+ */
 enum sc_rc sci_state_load(TALLOC_CTX *mem_ctx, const char *dir,
+			  double max_wait,
+			  const struct sc_verify_opts *narrate,
 			  struct sci_state **state_out,
 			  struct sc_error **err_out);
+
+/* What the memory says about presenting a secret now. */
+enum sci_recall {
+	SCI_RECALL_NONE,		/* not remembered: present it */
+	SCI_RECALL_REMEMBERED,		/* use the remembered answer */
+	SCI_RECALL_RETRY,		/* older than the window: once more */
+};
+enum sci_recall sci_state_recall(struct sci_state *state, const char *realm,
+				 const char *dc, enum sc_path path,
+				 const char *fingerprint, time_t now,
+				 const struct sci_reject **reject_out);
+/*
+ * Grant the retry, before it is asked for, to the oldest rejection of
+ * dc on path older than the window (when sci_state_recall would grant
+ * one at all): for a probe that runs in a child process, which asks its
+ * own copy of the memory.  True when granted.
+ */
+bool sci_state_reserve(struct sci_state *state, const char *realm,
+		       const char *dc, enum sc_path path, time_t now);
+/* The realm's lockout observation window: as last read, else 30 min. */
+int64_t sci_state_window(const struct sci_state *state, const char *realm);
+void sci_state_set_window(struct sci_state *state, const char *realm,
+			  int64_t seconds);
 const struct sci_reject *sci_state_find(const struct sci_state *state,
 					const char *realm, const char *dc,
 					enum sc_path path,
@@ -301,6 +360,12 @@ bool sci_gentime_parse(const char *s, time_t *out);
  * False on anything that is not a decimal 64-bit integer.
  */
 bool sci_filetime_parse(const char *s, time_t *out);
+
+/*
+ * An AD interval (lockOutObservationWindow: negative 100 ns units) ->
+ * whole seconds, at least 1; -1 for "never" (the most negative value).
+ */
+bool sci_ad_interval_parse(const char *s, int64_t *seconds_out);
 
 /* An assertion value escaped per RFC 4515 (*, (, ), \, controls). */
 char *sci_ldap_escape_filter(TALLOC_CTX *mem_ctx, const char *value);

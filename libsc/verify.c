@@ -146,19 +146,36 @@ static void narrate(struct run *run, const struct sc_dc_report *rep,
 
 /*
  * Use the remembered answer instead of presenting a secret the DC already
- * refused.  Returns true when the attempt was taken from memory.
+ * called wrong.  Returns true when the attempt was taken from memory;
+ * false when the secret is to be presented: not remembered, --recheck,
+ * or remembered for longer than the lockout observation window (once).
  */
 static bool from_memory(struct run *run, struct sc_dc_report *rep,
 			struct sc_attempt *a)
 {
-	const struct sci_reject *r;
+	const char *realm = run->res->config->realm;
+	const struct sci_reject *r = NULL;
+	enum sci_recall recall;
+	int64_t window;
+	time_t now = time(NULL);
 
 	if (run->opts->recheck)
 		return false;
 	state_lock(run);
-	r = sci_state_find(run->state, run->res->config->realm, rep->dc.name,
-			   a->path, a->fingerprint);
-	if (r == NULL) {
+	recall = sci_state_recall(run->state, realm, rep->dc.name, a->path,
+				  a->fingerprint, now, &r);
+	if (recall == SCI_RECALL_RETRY) {
+		window = sci_state_window(run->state, realm);
+		state_unlock(run);
+		sci_message(run->opts, "%s: %s: rejected %lld min ago, longer "
+			    "than the lockout observation window (%lld min): "
+			    "presented once more", rep->dc.name,
+			    sc_path_name(a->path),
+			    (long long)(now - r->when) / 60,
+			    (long long)window / 60);
+		return false;
+	}
+	if (recall == SCI_RECALL_NONE) {
 		state_unlock(run);
 		return false;
 	}
@@ -674,6 +691,14 @@ static enum sc_rc netlogon_start(struct run *run, struct sc_dc_report *rep,
 	enum sc_rc rc;
 
 	state_lock(run);
+	/*
+	 * The child asks its own copy of the lockout memory: a netlogon
+	 * secret it may present once more is granted here, so that the
+	 * Kerberos path of this process does not present one too.
+	 */
+	if (!run->opts->recheck)
+		sci_state_reserve(run->state, run->res->config->realm,
+				  rep->dc.name, SC_PATH_NETLOGON, time(NULL));
 	rc = sci_child_start(mem_ctx, netlogon_child, &job, child_out,
 			     err_out);
 	state_unlock(run);
@@ -829,6 +854,13 @@ probe:
 			rep->ldap = NULL;
 			memset(rep->path_run, 0, sizeof(rep->path_run));
 			goto probe;
+		}
+		if (rep->ldap->have_lockout_window) {
+			state_lock(run);
+			sci_state_set_window(run->state,
+					     run->res->config->realm,
+					     rep->ldap->lockout_window);
+			state_unlock(run);
 		}
 		if (account_seen(rep->ldap)) {
 			state_lock(run);
@@ -1195,8 +1227,14 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 		    res->keytab && res->keytab->count == 1 ? "y" : "ies",
 		    res->keytab ? sc_keytab_max_kvno(res->keytab) : 0);
 
-	rc = sci_state_load(res, opts->state_dir ? opts->state_dir :
-			    DEFAULT_STATE_DIR, &run.state, err_out);
+	/*
+	 * Locked until tmp_ctx goes (reset verifies again after a change);
+	 * another run holds it for its whole verify, so wait for it, within
+	 * this run's deadline.
+	 */
+	rc = sci_state_load(tmp_ctx, opts->state_dir ? opts->state_dir :
+			    DEFAULT_STATE_DIR, run.popts.deadline - sci_now(),
+			    opts, &run.state, err_out);
 	if (rc != SC_OK)
 		goto done;
 
@@ -1283,16 +1321,19 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 		if (answered(rep))
 			break;
 	}
-	/* The lockout memory matters more than this run's exit code. */
-	rc = sci_state_save(run.state, NULL);
-	if (rc != SC_OK)
-		sci_message(opts, "warning: could not save %s; rejected "
-			    "secrets will be presented again next run",
-			    run.state->path);
 	res->seconds = sci_now() - t0;
 	*result_out = talloc_move(mem_ctx, &res);
 	rc = SC_OK;
 done:
+	/*
+	 * On every way out: what a DC rejected before an error ended the
+	 * run must not be presented again.  The lockout memory matters more
+	 * than this run's exit code.
+	 */
+	if (run.state != NULL && sci_state_save(run.state, NULL) != SC_OK)
+		sci_message(opts, "warning: could not save %s; rejected "
+			    "secrets will be presented again next run",
+			    run.state->path);
 	/* errors of the steps live on res; hand them to the caller */
 	if (rc != SC_OK && err_out != NULL && *err_out != NULL)
 		talloc_steal(mem_ctx, *err_out);

@@ -45,13 +45,14 @@ struct netchk_common {
 	char *site;			/* --site */
 	int timeout;			/* -t */
 	int all_dcs;			/* --all-dcs */
+	int recheck;			/* --recheck */
 	int json;			/* -j */
 	int quiet;			/* -q */
 };
 
 extern struct netchk_common netchk_common;
 
-/* -s, -k, --state-dir */
+/* -s, -k, --state-dir, --recheck */
 extern const struct poptOption netchk_store_options[];
 /* -S / -H, -t */
 extern const struct poptOption netchk_dc_options[];

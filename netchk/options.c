@@ -20,6 +20,9 @@ const struct poptOption netchk_store_options[] = {
 	{ "state-dir", 0, POPT_ARG_STRING, &netchk_common.state_dir, 0,
 	  "lockout memory, journal and lock (default "
 	  NETCHK_DEFAULT_STATE_DIR ")", "DIR" },
+	{ "recheck", 0, POPT_ARG_NONE, &netchk_common.recheck, 0,
+	  "present secrets a DC called wrong on an earlier run again "
+	  "(each costs a badPwdCount if still wrong)", NULL },
 	POPT_TABLEEND
 };
 
@@ -116,5 +119,6 @@ void netchk_common_verify_opts(struct sc_verify_opts *vo, const char *host)
 	vo->state_dir = netchk_common.state_dir;
 	vo->timeout = netchk_common.timeout;
 	vo->all_dcs = netchk_common.all_dcs;
+	vo->recheck = netchk_common.recheck;
 	vo->paths = (1u << SC_PATH_COUNT) - 1;
 }

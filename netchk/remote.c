@@ -104,6 +104,8 @@ void netchk_fwd_common(TALLOC_CTX *mem_ctx, struct netchk_fwd *f)
 		netchk_fwd_add(mem_ctx, f, "--all-dcs", NULL);
 	if (c->quiet)
 		netchk_fwd_add(mem_ctx, f, "--quiet", NULL);
+	if (c->recheck)
+		netchk_fwd_add(mem_ctx, f, "--recheck", NULL);
 }
 
 /* ---------------------------------------------------------------- */

@@ -10,16 +10,12 @@
 
 static struct {
 	char *paths;
-	int recheck;
 } o;
 
 const struct poptOption netchk_verify_options[] = {
 	{ "path", 'p', POPT_ARG_STRING, &o.paths, 0,
 	  "paths to verify, comma separated (default all)",
 	  "netlogon,kerberos,ldap" },
-	{ "recheck", 0, POPT_ARG_NONE, &o.recheck, 0,
-	  "present secrets that a DC rejected on an earlier run again",
-	  NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_store_options, 0,
 	  "Stores:", NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_dc_options, 0,
@@ -112,8 +108,6 @@ static int run_remote(TALLOC_CTX *mem, const char *host)
 	netchk_fwd_common(mem, &call.fwd);
 	if (o.paths)
 		netchk_fwd_add(mem, &call.fwd, "--path", o.paths);
-	if (o.recheck)
-		netchk_fwd_add(mem, &call.fwd, "--recheck", NULL);
 	return netchk_remote_run(mem, &call);
 }
 
@@ -153,7 +147,6 @@ int netchk_verify(const struct netchk_verb *verb, int argc, const char **argv)
 			goto done;
 		}
 	}
-	opts.recheck = o.recheck;
 	if (!netchk_common.quiet && !netchk_common.json)
 		opts.message = netchk_progress;
 

@@ -127,6 +127,10 @@ struct sc_ldap_result {
 	int ldap_code;			/* LDAP result code of the bind */
 	const char *detail;
 	struct sc_account account;
+	/* the domain's lockOutObservationWindow, when bound (seconds; -1:
+	 * never), which bounds the lockout memory of libsc */
+	bool have_lockout_window;
+	int64_t lockout_window;
 };
 
 /*

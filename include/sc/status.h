@@ -23,6 +23,7 @@ enum sc_rc {
 	SC_ENET,	/* the DC could not be reached */
 	SC_ETIMEOUT,	/* the DC did not answer in time */
 	SC_EINTERNAL,	/* a library we use failed unexpectedly */
+	SC_EBUSY,	/* another run holds a lock for too long */
 };
 
 /* Which numbering a code in struct sc_error belongs to. */

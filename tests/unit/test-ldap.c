@@ -136,6 +136,31 @@ static void test_gentime_garbage(void **state)
 	assert_int_equal(t, 42);	/* untouched on failure */
 }
 
+/* ---- sci_ad_interval_parse (lockOutObservationWindow) ---- */
+
+static void test_ad_interval(void **state)
+{
+	int64_t v = 42;
+
+	assert_true(sci_ad_interval_parse("-18000000000", &v));
+	assert_int_equal(v, 1800);
+	assert_true(sci_ad_interval_parse("-600000000", &v));
+	assert_int_equal(v, 60);
+	assert_true(sci_ad_interval_parse("-1", &v));
+	assert_int_equal(v, 1);		/* at least a second */
+	assert_true(sci_ad_interval_parse("-9223372036854775808", &v));
+	assert_int_equal(v, -1);	/* never */
+	v = 42;
+	assert_false(sci_ad_interval_parse(NULL, &v));
+	assert_false(sci_ad_interval_parse("", &v));
+	assert_false(sci_ad_interval_parse("0", &v));
+	assert_false(sci_ad_interval_parse("18000000000", &v));
+	assert_false(sci_ad_interval_parse("-", &v));
+	assert_false(sci_ad_interval_parse("-18000000000x", &v));
+	assert_false(sci_ad_interval_parse("-99999999999999999999", &v));
+	assert_int_equal(v, 42);	/* untouched on failure */
+}
+
 /* ---- sci_filetime_parse ---- */
 
 static void test_filetime_valid(void **state)
@@ -340,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_gentime_valid),
 		cmocka_unit_test(test_gentime_boundary),
 		cmocka_unit_test(test_gentime_garbage),
+		cmocka_unit_test(test_ad_interval),
 		cmocka_unit_test(test_filetime_valid),
 		cmocka_unit_test(test_filetime_boundary),
 		cmocka_unit_test(test_filetime_garbage),
