@@ -15,7 +15,9 @@ cp "$OUT/stdout" "$OUT/local.txt"
 remote verify member1
 expect_rc 0 "verify member1 over ssh: healthy"
 expect_eq "$(head -1 "$OUT/stdout")" "Host     member1" "the host is named first"
-if tail -n +2 "$OUT/stdout" | diff -u "$OUT/local.txt" - >"$OUT/diff"; then
+# the DC clock is read to the second: -1 and +0 are the same offset here
+same_clock() { sed -E 's/^(  clock +OK +)[-+][01] s$/\1~0 s/'; }
+if tail -n +2 "$OUT/stdout" | same_clock | diff -u <(same_clock <"$OUT/local.txt") - >"$OUT/diff"; then
 	ok "remote text is the local text"
 else
 	not_ok "remote text differs from the local text"; sed 's/^/#   /' "$OUT/diff" >&2
