@@ -18,6 +18,7 @@ enum netchk_exit {
 	NETCHK_EXIT_WARNING = 1,	/* works, but degraded */
 	NETCHK_EXIT_BROKEN = 2,		/* trust broken on some path */
 	NETCHK_EXIT_UNKNOWN = 3,	/* could not decide / bad input */
+	NETCHK_EXIT_REFUSED = 4,	/* check through sudo: option refused */
 };
 
 /* One verb: the table in main.c is the source of --help, the man page
@@ -62,6 +63,16 @@ extern const struct poptOption netchk_discovery_options[];
 /* -j; -j, -q */
 extern const struct poptOption netchk_json_options[];
 extern const struct poptOption netchk_output_options[];
+
+/*
+ * Through sudo (SUDO_UID set, or a real uid other than root's with euid
+ * root): the first option of argv outside allowed (long names without
+ * "--", NULL-terminated), "HOST" for an argument, or NULL.
+ */
+bool netchk_via_sudo(void);
+const char *netchk_sudo_refused(const struct poptOption *table, int argc,
+				const char **argv,
+				const char *const *allowed);
 
 /* A step line of libsc on stderr: " * line" */
 void netchk_progress(void *private_data, const char *line);

@@ -88,6 +88,17 @@ const struct poptOption netchk_check_options[] = {
 	POPT_TABLEEND
 };
 
+/*
+ * What a run through sudo may be given: thresholds, output, which DCs and
+ * how long.  Nothing that names a file, a host to run on, an account, or
+ * presents a remembered secret again (sudo-guard.c).
+ */
+static const char *const sudo_allowed[] = {
+	"warning", "critical", "clock-warning", "clock-critical", "format",
+	"cached", "verbose", "help", "version", "server", "timeout", "site",
+	"all-dcs", NULL
+};
+
 /* Bad input: one plugin line on stdout, UNKNOWN. */
 static int usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
@@ -416,6 +427,21 @@ int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 	enum sc_rc rc;
 	int ret = CHECK_UNKNOWN, c;
 
+	if (netchk_via_sudo()) {
+		const char *no = netchk_sudo_refused(netchk_check_options,
+						     argc, argv,
+						     sudo_allowed);
+
+		if (no != NULL) {
+			printf("NETCHK UNKNOWN - check through sudo takes "
+			       "no %s, only -w -c --clock-warning "
+			       "--clock-critical --format -H -t --site "
+			       "--all-dcs --cached -v (see netchk(8); or "
+			       "'netchk check --cached' without sudo)\n", no);
+			talloc_free(mem);
+			return NETCHK_EXIT_REFUSED;
+		}
+	}
 	pc = poptGetContext("netchk check", argc, argv, netchk_check_options,
 			    0);
 	poptSetOtherOptionHelp(pc, "[OPTIONS] [HOST]");
