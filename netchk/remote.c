@@ -55,8 +55,9 @@ const struct poptOption netchk_remote_options[] = {
 	  "$NETCHK_SSH_CONFIG, else ssh's own)", "FILE" },
 	{ "remote-command", 0, POPT_ARG_STRING,
 	  &netchk_remote.remote_command, 0,
-	  "netchk on the remote hosts (default $NETCHK_REMOTE_COMMAND, "
-	  "else netchk from their PATH)", "PATH" },
+	  "netchk on the remote hosts, words split at blanks, e.g. "
+	  "'sudo -n /usr/sbin/netchk' (default $NETCHK_REMOTE_COMMAND, "
+	  "else netchk from their PATH)", "COMMAND" },
 	POPT_TABLEEND
 };
 
@@ -218,6 +219,27 @@ static char *shell_quote(TALLOC_CTX *mem_ctx, const char *s)
 	return q != NULL ? talloc_strdup_append(q, "'") : NULL;
 }
 
+/*
+ * The remote command's words, each quoted: "sudo -n /usr/sbin/netchk"
+ * for a login that is not root.  Words are split at blanks only.
+ */
+static char *command_words(TALLOC_CTX *mem_ctx, const char *cmd)
+{
+	char *line = talloc_strdup(mem_ctx, "");
+
+	while (line != NULL && *cmd != '\0') {
+		size_t n = strcspn(cmd, " \t");
+
+		if (n > 0)
+			line = talloc_asprintf_append(line, "%s%s",
+				*line ? " " : "", shell_quote(mem_ctx,
+				talloc_strndup(mem_ctx, cmd, n)));
+		cmd += n;
+		cmd += strspn(cmd, " \t");
+	}
+	return line;
+}
+
 static const char *remote_command_line(TALLOC_CTX *mem_ctx,
 				       const struct netchk_remote_call *call)
 {
@@ -226,10 +248,10 @@ static const char *remote_command_line(TALLOC_CTX *mem_ctx,
 
 	if (cmd == NULL)
 		cmd = getenv("NETCHK_REMOTE_COMMAND");
-	if (cmd == NULL || *cmd == '\0')
+	if (cmd == NULL || cmd[strspn(cmd, " \t")] == '\0')
 		cmd = "netchk";
 	line = talloc_asprintf(mem_ctx, "%s %s --json",
-			       shell_quote(mem_ctx, cmd), call->verb->verb);
+			       command_words(mem_ctx, cmd), call->verb->verb);
 	for (size_t i = 0; line != NULL && i < call->fwd.count; i++)
 		line = talloc_asprintf_append(line, " %s",
 			shell_quote(mem_ctx, call->fwd.args[i]));

@@ -405,6 +405,11 @@ static int run_remote(TALLOC_CTX *mem, const char *host,
 		return usage_error("--textfile and --status-file are for "
 				   "this host's own check, not HOST or "
 				   "--hosts");
+	if (prometheus && netchk_remote.hosts != NULL)
+		return usage_error("--format=prometheus is one document per "
+				   "host, not for --hosts: let each member "
+				   "write its own --textfile for node_exporter "
+				   "(netchk-check.timer)");
 	call.private_data = &rc;
 	call.timeout = netchk_common.timeout;
 	netchk_fwd_common(mem, f);

@@ -63,3 +63,8 @@ printf 'member1\nmember1\nmember1\n' >"$OUT/three"
 remote check --hosts "$OUT/three" --parallel 1
 expect_rc 0 "check --hosts --parallel 1: all OK"
 expect_eq "$(grep -c '^member1 NETCHK OK - MEMBER1\$ on member1' "$OUT/stdout")" 3 "three plugin lines"
+
+# Prometheus is one document per host: refused for --hosts, with the way
+remote check --hosts "$OUT/three" --format=prometheus
+expect_rc 3 "check --hosts --format=prometheus: refused"
+expect_grep stdout '^NETCHK UNKNOWN - --format=prometheus .*textfile' "says why and what instead"

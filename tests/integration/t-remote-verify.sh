@@ -30,6 +30,11 @@ expect_json .schema 1 "JSON schema"
 expect_json .verdict.status ok "JSON verdict"
 expect_json .account 'MEMBER1$' "JSON account"
 
+# a remote command of several words, as 'sudo -n netchk' for a non-root login
+remote verify member1 --remote-command "/usr/bin/env NETCHK_UNUSED=1 $NETCHK_BIN"
+expect_rc 0 "--remote-command with arguments"
+expect_grep stdout '^Verdict:   HEALTHY' "it ran netchk"
+
 remote check member1
 expect_rc 0 "check member1: OK"
 expect_grep stdout '^NETCHK OK - MEMBER1\$ on member1: trust OK on dc1.netchk.test \|' "check names account and host"
