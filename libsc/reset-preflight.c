@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include "reset-private.h"
@@ -27,6 +28,11 @@
  */
 const char *const sci_safe_path =
 	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+const char *sc_safe_path(void)
+{
+	return sci_safe_path;
+}
 
 char *sci_find_program(TALLOC_CTX *mem_ctx, const char *name)
 {
@@ -154,4 +160,55 @@ char *sci_reset_preflight(TALLOC_CTX *mem_ctx,
 		return probe_file(mem_ctx, "the journal", in->journal_path,
 				  true);
 	return NULL;
+}
+
+/*
+ * Remove path<suffix>XXXXXX files (mkostemp's six characters) in path's
+ * directory: temporary files of a run that was killed before it renamed
+ * or removed them.  Regular files only.
+ */
+static void remove_temps(TALLOC_CTX *mem_ctx, const char *path,
+			 const char *suffix,
+			 const struct sc_verify_opts *vopts)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = dir_of(mem_ctx, path);
+	char *prefix = talloc_asprintf(mem_ctx, "%s%s",
+				       slash != NULL ? slash + 1 : path,
+				       suffix);
+	struct dirent *de;
+	DIR *d;
+
+	if (dir == NULL || prefix == NULL || (d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		size_t plen = strlen(prefix);
+		struct stat st;
+		char *p;
+
+		if (strncmp(de->d_name, prefix, plen) != 0 ||
+		    strlen(de->d_name) != plen + 6)
+			continue;
+		p = talloc_asprintf(mem_ctx, "%s/%s", dir, de->d_name);
+		if (p == NULL || lstat(p, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (unlink(p) == 0)
+			sci_message(vopts, "Removing %s, left by an "
+				    "interrupted netchk reset ... done", p);
+	}
+	closedir(d);
+}
+
+void sci_remove_leftovers(TALLOC_CTX *mem_ctx, const char *keytab_name,
+			  const char *journal_path,
+			  const struct sc_verify_opts *vopts)
+{
+	const char *why = NULL;
+	char *kt = keytab_name != NULL ?
+		   sci_keytab_file_path(mem_ctx, keytab_name, &why) : NULL;
+
+	if (kt != NULL)
+		remove_temps(mem_ctx, kt, ".netchk.", vopts);
+	if (journal_path != NULL)
+		remove_temps(mem_ctx, journal_path, ".tmp.", vopts);
 }

@@ -23,6 +23,21 @@ krb5_context sci_krb5_pinned(TALLOC_CTX *mem_ctx, const char *realm,
 bool sci_plan_skewed(const struct sc_verify_result *res, const char **dc_out,
 		     long long *offset_out, bool *has_offset_out);
 
+/*
+ * Fault injection for the tests (NETCHK_TEST_CRASH_AFTER / _STOP_AFTER,
+ * see reset.c): kill or stop the run right after step.
+ */
+void sci_test_hook(const char *step);
+
+/*
+ * Remove the temporary files a killed reset left next to the keytab
+ * (<keytab>.netchk.XXXXXX, keys) and the journal (<journal>.tmp.XXXXXX,
+ * the new password).  Only under the reset lock.  Says what it removed.
+ */
+void sci_remove_leftovers(TALLOC_CTX *mem_ctx, const char *keytab_name,
+			  const char *journal_path,
+			  const struct sc_verify_opts *vopts);
+
 /* --- store-keytab.c ------------------------------------------------------ */
 
 /* sc_machine_principal() on a parsed principal (n components). */

@@ -47,13 +47,18 @@ struct rrun {
 	bool held;			/* opts->hold(true) was called */
 };
 
-/* Hold off winbindd & co. while the secret changes (see reset.h). */
-static void hold_on(struct rrun *r)
+/*
+ * Hold off winbindd & co. while the secret changes (see reset.h); false
+ * when the service could not be held off.
+ */
+static bool hold_on(struct rrun *r)
 {
-	if (r->opts->hold != NULL && !r->held) {
-		r->opts->hold(r->opts->hold_data, true);
-		r->held = true;
-	}
+	if (r->opts->hold == NULL || r->held)
+		return true;
+	if (!r->opts->hold(r->opts->hold_data, true))
+		return false;
+	r->held = true;
+	return true;
 }
 
 static void hold_off(struct rrun *r)
@@ -64,7 +69,7 @@ static void hold_off(struct rrun *r)
 	}
 }
 
-static void crash_hook(const char *step)
+void sci_test_hook(const char *step)
 {
 	const char *want = getenv("NETCHK_TEST_CRASH_AFTER");
 	const char *pause = getenv("NETCHK_TEST_STOP_AFTER");
@@ -405,7 +410,7 @@ static enum sc_rc commit(struct rrun *r, const struct sc_secret *pw,
 			    "(current -> previous, new -> current)",
 			    b->config->secrets_path);
 	}
-	crash_hook("secrets");
+	sci_test_hook("secrets");
 keytab:
 	princs = principals(tmp_ctx, r, pc);
 	if (princs == NULL) {
@@ -429,7 +434,7 @@ keytab:
 			    b->config->keytab_name, pc->kvno,
 			    b->config->keytab_only ? "the DC rejected them" :
 			    "none is secrets.tdb's previous password");
-	crash_hook("keytab");
+	sci_test_hook("keytab");
 	rc = sci_journal_clear(r->res, r->journal_path, err_out);
 done:
 	rescue_err(r, tmp_ctx, err_out);
@@ -542,7 +547,8 @@ static enum sc_rc settle_journal(struct rrun *r, bool *finished,
 		sci_message(&r->opts->verify, "A pending password change "
 			    "(journalled) is accepted by %s (kvno %u): "
 			    "finishing it", dc->name, pc.kvno);
-		hold_on(r);
+		/* The DC has it: the stores must follow, held off or not. */
+		(void)hold_on(r);
 		rc = commit(r, j->password, &pc, err_out);
 		hold_off(r);
 		if (rc == SC_OK)
@@ -977,13 +983,22 @@ static enum sc_rc do_change(struct rrun *r, struct sc_error **err_out)
 		goto done;
 	}
 
-	hold_on(r);
+	if (!hold_on(r)) {
+		/* A winbindd left running could change the password itself
+		 * at the same time: no change at all. */
+		r->res->health = SC_HEALTH_BROKEN;
+		r->res->detail = talloc_asprintf(r->res, "a service that "
+			"caches the machine password and may change it "
+			"itself (winbindd, sssd) could not be stopped for the "
+			"change; nothing changed");
+		goto done;
+	}
 	rc = sci_journal_save(r->res, r->journal_path, &j, err_out);
 	if (rc != SC_OK)
 		goto done;
 	sci_message(&r->opts->verify, "Journalling the new password in %s "
 		    "... done", r->journal_path);
-	crash_hook("journal");
+	sci_test_hook("journal");
 
 	if (admin_cc != NULL)
 		rc = sci_kpasswd_ccache(tmp_ctx, realm, dc, admin_cc, target,
@@ -1026,7 +1041,7 @@ static enum sc_rc do_change(struct rrun *r, struct sc_error **err_out)
 		    "... done (%s)", is_pdc ? "PDC" : "DC", dc->name,
 		    plan->cred == SC_PLAN_CRED_ADMIN ?
 		    "administrator set" : "kpasswd as the machine");
-	crash_hook("dc");
+	sci_test_hook("dc");
 
 	rc = check_password(tmp_ctx, r, dc, j.password, &pc, err_out);
 	if (rc != SC_OK)
@@ -1121,6 +1136,10 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 		rc = SC_ENOMEM;
 		goto done;
 	}
+	/* Under the lock no other reset writes: what is there is left over. */
+	if (!opts->dry_run)
+		sci_remove_leftovers(tmp_ctx, res->before->config->keytab_name,
+				     r.journal_path, &opts->verify);
 	if (opts->admin_ccache != NULL) {
 		char *ccwhy = NULL, *want = NULL;
 
@@ -1160,13 +1179,16 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 	 * answers KRB_AP_ERR_SKEW to every key): leave the journal for a
 	 * run with the right time, and let the plan refuse.
 	 */
+	rc = SC_OK;
 	if (!opts->dry_run && !sci_plan_skewed(res->before, &skew_dc,
-					       &skew_off, &skew_has)) {
+					       &skew_off, &skew_has))
 		rc = settle_journal(&r, &finished, err_out);
-		if (rc != SC_OK) {
-			fail_health = SC_HEALTH_UNKNOWN;
-			goto out_rc;
-		}
+	/* Still under the lock: no other run is holding it off now. */
+	if (!opts->dry_run && opts->recover != NULL)
+		opts->recover(opts->hold_data);
+	if (rc != SC_OK) {
+		fail_health = SC_HEALTH_UNKNOWN;
+		goto out_rc;
 	}
 	res->journal_finished = finished;
 	popts.force = opts->force && !finished;

@@ -97,6 +97,17 @@ enum sc_rc sci_journal_load(TALLOC_CTX *mem_ctx, const char *path,
 			const char *h = line + 9;
 			size_t hl = strlen(h);
 
+			/* A cut or damaged line is an error: a password
+			 * shortened by one nibble would be presented as the
+			 * journalled one and the journal then dropped. */
+			if (hl % 2 != 0) {
+				rc = sci_error(mem_ctx, err_out, SC_EFORMAT,
+					       SC_ERRDOM_NONE, 0, "%s: the "
+					       "password is odd-length hex "
+					       "(%zu digits); the journal is "
+					       "kept", path, hl);
+				goto done;
+			}
 			j->password = sc_secret_new(j, NULL, hl / 2);
 			if (j->password == NULL) {
 				rc = SC_ENOMEM;
@@ -106,8 +117,11 @@ enum sc_rc sci_journal_load(TALLOC_CTX *mem_ctx, const char *path,
 				int a = hexval(h[i]), b = hexval(h[i + 1]);
 
 				if (a < 0 || b < 0) {
-					j->password = NULL;
-					break;
+					rc = sci_error(mem_ctx, err_out,
+						SC_EFORMAT, SC_ERRDOM_NONE, 0,
+						"%s: the password is not hex; "
+						"the journal is kept", path);
+					goto done;
 				}
 				j->password->data[i / 2] =
 					(uint8_t)(a << 4 | b);

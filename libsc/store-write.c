@@ -447,6 +447,7 @@ enum sc_rc sci_keytab_write(TALLOC_CTX *mem_ctx, const char *keytab_name,
 		goto done;
 	krb5_kt_close(w->k->ctx, w->new);
 	w->new = NULL;
+	sci_test_hook("keytab-temp");
 	fd = open(w->tmp, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fsync(fd) != 0 || rename(w->tmp, path) != 0) {
 		rc = sci_error(mem_ctx, err_out, SC_EACCES, SC_ERRDOM_ERRNO,

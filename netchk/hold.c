@@ -209,7 +209,11 @@ static void hold_record(struct netchk_hold *h)
 	close(fd);
 }
 
-static void hold_one(struct netchk_hold *h, bool on)
+/*
+ * Stop (on) or start again one service.  false: it could not be stopped
+ * (it still runs; nothing to start again) or not started again.
+ */
+static bool hold_one(struct netchk_hold *h, bool on)
 {
 	struct timespec ts = { 0, 100 * 1000 * 1000 };
 	pid_t pid;
@@ -218,12 +222,12 @@ static void hold_one(struct netchk_hold *h, bool on)
 	if (on) {
 		pid = h->pid();
 		if (pid == 0)
-			return;
+			return true;
 		h->systemd = systemd_active(h->name);
 		if (h->fixed_argv != NULL)
 			memcpy(h->argv, h->fixed_argv, sizeof(h->argv));
 		else if (!h->systemd && !read_cmdline(h, pid))
-			return;
+			return false;
 		hold_record(h);
 		if (h->systemd) {
 			const char *sd[] = { "systemctl", "stop", h->name,
@@ -235,15 +239,18 @@ static void hold_one(struct netchk_hold *h, bool on)
 		}
 		for (int i = 0; ok && i < 100 && proc_alive(pid, h->comm); i++)
 			nanosleep(&ts, NULL);
-		ok = ok && !proc_alive(pid, h->comm);
-		h->stopped = true;
+		/* Still running: not held off, and nothing to start again. */
+		ok = !proc_alive(pid, h->comm);
+		h->stopped = ok;
+		if (!ok)
+			unlink(h->held_path);
 		fprintf(stderr, " * Stopping %s (pid %ld) while the password "
 			"changes ... %s\n", h->name, (long)pid,
-			ok ? "done" : "FAILED");
-		return;
+			ok ? "done" : "FAILED (it still runs: no change)");
+		return ok;
 	}
 	if (!h->stopped)
-		return;
+		return true;
 	ok = hold_start(h);
 	h->stopped = false;
 	h->started = ok;
@@ -251,15 +258,25 @@ static void hold_one(struct netchk_hold *h, bool on)
 		unlink(h->held_path);
 	fprintf(stderr, " * Starting %s ... %s\n", h->name, ok ? "done" :
 		"FAILED (the next netchk reset tries again)");
+	return ok;
 }
 
-/* The sc_reset_opts.hold callback: every service of the set. */
-void netchk_hold(void *private_data, bool on)
+/*
+ * The sc_reset_opts.hold callback: every service of the set.  When one
+ * cannot be stopped, those already stopped are started again and the
+ * answer is false: libsc then makes no change.
+ */
+bool netchk_hold(void *private_data, bool on)
 {
 	struct netchk_holds *hs = private_data;
+	bool ok = true;
 
-	for (size_t i = 0; i < NETCHK_HOLDS; i++)
-		hold_one(&hs->h[i], on);
+	for (size_t i = 0; i < NETCHK_HOLDS && (ok || !on); i++)
+		ok = hold_one(&hs->h[i], on) && ok;
+	if (on && !ok)
+		for (size_t i = 0; i < NETCHK_HOLDS; i++)
+			hold_one(&hs->h[i], false);
+	return ok;
 }
 
 /* A run killed while NAME was held off: start it again. */
@@ -304,8 +321,11 @@ static void hold_recover(struct netchk_hold *h)
 		"reset ... %s\n", h->name, ok ? "done" : "FAILED");
 }
 
-void netchk_hold_recover(struct netchk_holds *hs)
+/* The sc_reset_opts.recover callback: libsc calls it under the lock. */
+void netchk_hold_recover(void *private_data)
 {
+	struct netchk_holds *hs = private_data;
+
 	for (size_t i = 0; i < NETCHK_HOLDS; i++)
 		hold_recover(&hs->h[i]);
 }

@@ -103,8 +103,8 @@ struct netchk_holds {
 	struct netchk_hold h[NETCHK_HOLDS];	/* winbind, sssd */
 };
 bool netchk_holds_init(TALLOC_CTX *mem_ctx, struct netchk_holds *hs);
-void netchk_hold(void *private_data, bool on);
-void netchk_hold_recover(struct netchk_holds *hs);
+bool netchk_hold(void *private_data, bool on);
+void netchk_hold_recover(void *private_data);
 
 /* After popt: at most one HOST, a sane -t.  NULL, or a one-line error. */
 const char *netchk_common_problem(poptContext pc, const char *verb,

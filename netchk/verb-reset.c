@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <signal.h>
 #include <time.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "netchk.h"
@@ -87,10 +89,50 @@ static struct sc_secret *read_line_secret(TALLOC_CTX *mem_ctx, int fd)
 	return s;
 }
 
+/*
+ * The terminal whose echo the prompt turned off, for the signal handler:
+ * Ctrl-C (or a kill) at the prompt must leave the terminal as it was.
+ */
+static volatile sig_atomic_t prompt_fd = -1;
+static struct termios prompt_saved;
+
+static void prompt_signal(int sig)
+{
+	if (prompt_fd >= 0)
+		tcsetattr(prompt_fd, TCSAFLUSH, &prompt_saved);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Read a line from the terminal fd with echo off, echo restored on
+ * every way out (return or a terminating signal). */
+static struct sc_secret *read_no_echo(TALLOC_CTX *mem_ctx, int fd)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa = { .sa_handler = prompt_signal }, old[4];
+	struct sc_secret *s = NULL;
+	struct termios t;
+
+	if (tcgetattr(fd, &t) != 0)
+		return NULL;
+	prompt_saved = t;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < 4; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	prompt_fd = fd;
+	t.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(fd, TCSAFLUSH, &t);
+	s = read_line_secret(mem_ctx, fd);
+	tcsetattr(fd, TCSAFLUSH, &prompt_saved);
+	prompt_fd = -1;
+	for (size_t i = 0; i < 4; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	return s;
+}
+
 static struct sc_secret *admin_password(TALLOC_CTX *mem_ctx)
 {
 	struct sc_secret *s = NULL;
-	struct termios t, saved;
 	int fd;
 
 	if (o.password_file != NULL) {
@@ -102,25 +144,42 @@ static struct sc_secret *admin_password(TALLOC_CTX *mem_ctx)
 		}
 		s = read_line_secret(mem_ctx, fd);
 		close(fd);
-		return s;
+	} else {
+		fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+		if (fd < 0) {
+			netchk_error("-U needs a terminal for the password "
+				     "prompt, or --password-file");
+			return NULL;
+		}
+		dprintf(fd, "Password for %s: ", o.user);
+		s = read_no_echo(mem_ctx, fd);
+		dprintf(fd, "\n");
+		close(fd);
 	}
-	fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		netchk_error("-U needs a terminal for the password prompt, "
-			     "or --password-file");
+	if (s != NULL && s->len == 0) {
+		/* Never an AS exchange (and a badPwdCount) for nothing. */
+		netchk_error("the administrator password for %s is empty: "
+			     "refused", o.user);
+		talloc_free(s);
 		return NULL;
 	}
-	dprintf(fd, "Password for %s: ", o.user);
-	if (tcgetattr(fd, &t) == 0) {
-		saved = t;
-		t.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(fd, TCSAFLUSH, &t);
-		s = read_line_secret(mem_ctx, fd);
-		tcsetattr(fd, TCSAFLUSH, &saved);
-	}
-	dprintf(fd, "\n");
-	close(fd);
 	return s;
+}
+
+/*
+ * Secrets are in this process from here on (the administrator's, the
+ * new machine password): no core dump and no ptrace by the same user
+ * can show them.  And the programs reset runs (net, systemctl,
+ * winbindd, testparm) come from a fixed search path, never from a PATH
+ * the caller set.
+ */
+static void harden(void)
+{
+	struct rlimit no_core = { 0, 0 };
+
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	setrlimit(RLIMIT_CORE, &no_core);
+	setenv("PATH", sc_safe_path(), 1);
 }
 
 /*
@@ -295,7 +354,6 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 {
 	struct sc_reset_opts opts = { 0 };
 	struct netchk_holds holds;
-	bool holding = false;
 	struct sc_reset_result *res = NULL;
 	struct sc_error *err = NULL;
 	TALLOC_CTX *mem = NULL;
@@ -336,6 +394,7 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 		goto done;
 	}
 	/* After popt: --help exits inside poptGetNextOpt(). */
+	harden();
 	mem = talloc_new(NULL);
 	if (mem == NULL)
 		goto done;
@@ -350,8 +409,8 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 	if (!o.dry_run) {
 		if (!netchk_holds_init(mem, &holds))
 			goto done;
-		holding = true;
 		opts.hold = netchk_hold;
+		opts.recover = netchk_hold_recover;
 		opts.hold_data = &holds;
 	}
 	opts.force = o.force;
@@ -376,9 +435,6 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 	}
 
 	rc = sc_reset(mem, &opts, &res, &err);
-	/* After the journal is settled, on every outcome. */
-	if (holding)
-		netchk_hold_recover(&holds);
 	if (rc != SC_OK) {
 		/* Nothing changed: libsc returns a result once it could. */
 		const char *msg = err != NULL && err->message != NULL ?

@@ -92,14 +92,21 @@ struct sc_reset_opts {
 	const struct sc_secret *admin_password;
 	const char *admin_ccache;	/* else: administrator's TGT in this
 					 * ccache (kadmin/changepw by TGS) */
-	const char *net_binary;		/* NULL: "net" from PATH */
+	const char *net_binary;		/* NULL: "net" from sc_safe_path() */
 	/*
 	 * Hold-off of services that cache the secret (winbindd): called with
 	 * true right before a change is journalled (before the DC is
 	 * touched), with false once the stores are written or the change
-	 * failed.  NULL: nothing is held off.
+	 * failed.  Returns false when holding off failed (the service still
+	 * runs): the change is then not made.  NULL: nothing is held off.
 	 */
-	void (*hold)(void *private_data, bool on);
+	bool (*hold)(void *private_data, bool on);
+	/*
+	 * Start again what an interrupted run held off: called once per run,
+	 * under the reset lock, after a journalled change was settled and
+	 * before anything else changes.  NULL: nothing.
+	 */
+	void (*recover)(void *private_data);
 	void *hold_data;
 };
 
@@ -119,6 +126,12 @@ struct sc_reset_result {
 	struct sc_verify_result *after;	/* NULL when nothing changed */
 	enum sc_health health;		/* the run's outcome */
 };
+
+/*
+ * The fixed search path reset runs programs from (Samba's net); never the
+ * caller's PATH.  A CLI running helpers of its own uses it too.
+ */
+const char *sc_safe_path(void);
 
 enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 		    struct sc_reset_result **result_out,

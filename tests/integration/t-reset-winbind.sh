@@ -4,7 +4,9 @@
 # and the keytab hold the new password.  Afterwards the DC's kvno is +1,
 # winbindd runs (a new process) and `wbinfo -t` passes.  A run killed
 # while winbindd is held off (after the DC change) leaves it stopped; the
-# next run finishes the change and starts winbindd again.
+# next run finishes the change and starts winbindd again, under the
+# lock, before its final verification.  A winbindd that will not stop
+# (ignores SIGTERM) refuses the change before the DC is touched.
 . "$(dirname "$0")/lib.sh"
 lab_fresh
 "$LAB" winbind-start >>"$OUT/lab.log" 2>&1
@@ -48,6 +50,7 @@ expect_eq "$(dc_attr msDS-KeyVersionNumber)" "$((kv1 + 1))" "DC has the new pass
 [[ -z $(wb_pid) ]] && ok "winbindd is held off (stopped)" || not_ok "winbindd still runs"
 [[ -e $STATE_DIR/winbind-held ]] && ok "hold-off marker written" || not_ok "no hold-off marker"
 reset
+NRUN_RECOVERY=$NRUN
 expect_rc 0 "next run: healthy"
 expect_grep stdout '^Journal: a pending change was finished' "the journalled change is finished"
 expect_grep stderr 'Starting winbind, held off by an interrupted netchk reset \.\.\. done' "winbindd started again"
@@ -57,3 +60,34 @@ expect_eq "$(dc_attr msDS-KeyVersionNumber)" "$((kv1 + 1))" "no further change"
 wbinfo_t
 expect_rc 0 "wbinfo -t after the recovery"
 "$LAB" winbind-stop >>"$OUT/lab.log" 2>&1 || true
+# The recovery runs under the reset lock, before the run's own final
+# verification (it used to run after the lock was released, when another
+# run could be holding winbindd off on purpose).
+n_start=$(grep -n 'Starting winbind, held off by an interrupted' "$OUT/stderr.$NRUN_RECOVERY" | head -1 | cut -d: -f1)
+n_last=$(grep -n 'Verifying the secure channel' "$OUT/stderr.$NRUN_RECOVERY" | tail -1 | cut -d: -f1)
+[[ -n $n_start && -n $n_last && $n_start -lt $n_last ]] && ok "recovery before the final verification (line $n_start < $n_last)" ||
+	not_ok "recovery after the final verification (line ${n_start:-none}, last verification line ${n_last:-none})"
+
+# A winbindd that does not stop: no change at all.
+"$LAB" winbind-stop >>"$OUT/lab.log" 2>&1 || true
+piddir=$("$LAB" member testparm -s --parameter-name 'pid directory' "$SMB_CONF" 2>/dev/null)
+mkdir -p "$OUT/stubborn"
+printf '#!/bin/sh\ntrap "" TERM\nwhile :; do sleep 1; done\n' >"$OUT/stubborn/winbindd"
+chmod 755 "$OUT/stubborn/winbindd"
+"$OUT/stubborn/winbindd" &
+stubborn=$!
+echo "$stubborn" >"$piddir/winbindd.pid"
+kv2=$(dc_attr msDS-KeyVersionNumber)
+sum2=$(md5sum "$SECRETS" "$KEYTAB")
+reset --force
+kill -9 "$stubborn" 2>/dev/null || true
+rm -f "$piddir/winbindd.pid"
+expect_rc 2 "winbindd does not stop: broken, refused"
+expect_grep stderr "Stopping winbind \\(pid $stubborn\\) .*FAILED" "says the stop failed"
+expect_no_grep stderr 'Changing computer account' "the DC is not touched"
+expect_grep stdout '^Changed: nothing' "nothing changed"
+expect_grep stdout '^Problem: .*\(winbindd, sssd\) could not be stopped' "says why"
+expect_eq "$(dc_attr msDS-KeyVersionNumber)" "$kv2" "DC kvno unchanged"
+expect_eq "$(md5sum "$SECRETS" "$KEYTAB")" "$sum2" "stores unchanged"
+[[ -e $STATE_DIR/pending-NETCHK ]] && not_ok "journal written" || ok "no journal"
+[[ -e $STATE_DIR/winbind-held ]] && not_ok "hold-off marker left" || ok "no hold-off marker"
