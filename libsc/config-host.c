@@ -59,6 +59,30 @@ static bool machine_name(krb5_const_principal p, const char *realm)
 }
 
 /*
+ * A FILE keytab that is a FIFO, a device or huge is not read here (MIT
+ * would wait or read for ever); the keytab load reports it.
+ */
+static bool bounded_keytab(krb5_context ctx, krb5_keytab kt)
+{
+	const char *type = krb5_kt_get_type(ctx, kt);
+	char name[4096];
+	const char *path;
+	int fd;
+
+	if (type == NULL || (strcmp(type, "FILE") != 0 &&
+			     strcmp(type, "WRFILE") != 0))
+		return true;
+	if (krb5_kt_get_name(ctx, kt, name, sizeof(name)) != 0)
+		return false;
+	path = strchr(name, ':') != NULL ? strchr(name, ':') + 1 : name;
+	fd = sci_open_store(path, 0, SCI_MAX_KEYTAB, NULL);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/*
  * The machine account in keytab_name: the NAME$ principal, the one whose
  * NAME is want (ad_hostname / host name) when there are several.  Sets
  * *account_out ("MEMBER2$") and, when realm is NULL, *realm_out.
@@ -76,6 +100,7 @@ static bool keytab_account(TALLOC_CTX *mem_ctx, const char *keytab_name,
 	if (krb5_init_context(&ctx) != 0)
 		return false;
 	if (krb5_kt_resolve(ctx, keytab_name, &kt) != 0 ||
+	    !bounded_keytab(ctx, kt) ||
 	    krb5_kt_start_seq_get(ctx, kt, &cur) != 0)
 		goto done;
 	while (krb5_kt_next_entry(ctx, kt, &e, &cur) == 0) {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 #include "sc-private.h"
 
@@ -65,11 +66,16 @@ static int ini_parse_file(struct ini *ini, const char *path)
 {
 	char line[4096];
 	char *section = NULL;
-	FILE *f = fopen(path, "re");
+	int fd = sci_open_store(path, 0, SCI_MAX_CONF, NULL);
+	FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
 	int rc = 0;
 
-	if (f == NULL)
-		return errno;
+	if (f == NULL) {
+		rc = errno == EFTYPE_STORE || errno == EFBIG ? EINVAL : errno;
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char *s = trim(line), *eq;
 

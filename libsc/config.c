@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <krb5/krb5.h>
 #include "sc-private.h"
 
@@ -35,6 +36,20 @@ char *sci_lower(TALLOC_CTX *mem_ctx, const char *s)
 	for (char *p = r; p != NULL && *p != '\0'; p++)
 		*p = tolower((unsigned char)*p);
 	return r;
+}
+
+/* A configuration file that is regular and of a sane size. */
+static enum sc_rc bounded_conf(TALLOC_CTX *mem_ctx, const char *path,
+			       struct sc_error **err_out)
+{
+	struct stat st;
+	int fd = sci_open_store(path, 0, SCI_MAX_CONF, &st);
+
+	if (fd < 0)
+		return sci_store_open_error(mem_ctx, err_out, "configuration",
+					    path, errno, &st, SCI_MAX_CONF);
+	close(fd);
+	return SC_OK;
 }
 
 enum sc_rc sc_config_load(TALLOC_CTX *mem_ctx, const char *smb_conf,
@@ -76,6 +91,10 @@ enum sc_rc sc_config_load(TALLOC_CTX *mem_ctx, const char *smb_conf,
 			       c->smb_conf, strerror(e));
 		goto done;
 	}
+	/* loadparm would wait for ever on a FIFO */
+	rc = bounded_conf(mem_ctx, c->smb_conf, err_out);
+	if (rc != SC_OK)
+		goto done;
 
 	/* any error belongs to the caller; the values only to us */
 	rc = sci_samba_conf_load(mem_ctx, c->smb_conf, &lp, err_out);

@@ -205,6 +205,28 @@ static inline bool sci_krb5_is_skew(int32_t code)
 	       code == -1765328236 /* KRB5_KDCREP_SKEW */;
 }
 
+/*
+ * Open a local store for reading, bounded (store-open.c): O_NONBLOCK, so
+ * a FIFO or a device does not hang the open; then it must be a regular
+ * file of at most max_size bytes.  The fd (blocking again), or -1 with
+ * errno: EFTYPE_STORE when it is not a regular file (*st_out says what
+ * it is), EFBIG when it is larger, else open's.  flags: e.g. O_NOFOLLOW.
+ */
+#define EFTYPE_STORE 0x4e43			/* no errno has this value */
+#define SCI_MAX_KEYTAB ((off_t)16 << 20)	/* 16 MiB */
+#define SCI_MAX_TDB ((off_t)256 << 20)		/* secrets.tdb: 256 MiB */
+#define SCI_MAX_CONF ((off_t)4 << 20)		/* text files: 4 MiB */
+struct stat;
+int sci_open_store(const char *path, int flags, off_t max_size,
+		   struct stat *st_out);
+/* "a FIFO", "a directory", ... */
+const char *sci_file_kind(mode_t mode);
+/* The one-line error for a failed sci_open_store() of "what path". */
+enum sc_rc sci_store_open_error(TALLOC_CTX *mem_ctx,
+				struct sc_error **err_out, const char *what,
+				const char *path, int e,
+				const struct stat *st, off_t max_size);
+
 /* Emit one progress line through the caller's message callback. */
 void sci_message(const struct sc_verify_opts *opts, const char *fmt, ...)
 	PRINTF_ATTRIBUTE(2, 3);

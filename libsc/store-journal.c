@@ -50,16 +50,20 @@ enum sc_rc sci_journal_load(TALLOC_CTX *mem_ctx, const char *path,
 	char *line, *save = NULL;
 	ssize_t n;
 	size_t len = 0;
+	struct stat st;
 	enum sc_rc rc;
 	int fd;
 
 	if (tmp_ctx == NULL)
 		return SC_ENOMEM;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = sci_open_store(path, O_NOFOLLOW, JOURNAL_MAX, &st);
 	if (fd < 0) {
-		rc = sci_error(mem_ctx, err_out, errno == ENOENT ? SC_ENOENT :
-			       SC_EACCES, SC_ERRDOM_ERRNO, errno,
-			       "cannot read %s: %s", path, strerror(errno));
+		rc = errno == ENOENT ? sci_error(mem_ctx, err_out, SC_ENOENT,
+						 SC_ERRDOM_ERRNO, errno,
+						 "cannot read %s: %s", path,
+						 strerror(errno)) :
+		     sci_store_open_error(mem_ctx, err_out, "journal", path,
+					  errno, &st, JOURNAL_MAX);
 		goto done;
 	}
 	/* The file holds a secret: it lives in a wiping buffer only. */

@@ -135,10 +135,14 @@ static enum sc_rc kt_check_file(TALLOC_CTX *mem_ctx, const char *name,
 	int fd = -1;
 	enum sc_rc rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = sci_open_store(path, 0, SCI_MAX_KEYTAB, &st);
 	if (fd == -1) {
 		int e = errno;
 
+		if (e == EFTYPE_STORE || e == EFBIG)
+			return sci_store_open_error(mem_ctx, err_out, "keytab",
+						    name, e, &st,
+						    SCI_MAX_KEYTAB);
 		if (e == ENOENT || e == ENOTDIR)
 			return sci_error(mem_ctx, err_out, SC_ENOENT,
 					 SC_ERRDOM_ERRNO, e,

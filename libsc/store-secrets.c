@@ -140,6 +140,7 @@ enum sc_rc sc_secrets_load(TALLOC_CTX *mem_ctx, const char *path,
 	struct sc_secrets *s;
 	char keybuf[256];
 	uint32_t v;
+	struct stat st;
 	enum sc_rc rc;
 	int fd;
 
@@ -151,12 +152,19 @@ enum sc_rc sc_secrets_load(TALLOC_CTX *mem_ctx, const char *path,
 		goto done;
 	}
 
-	/* Tell "missing" and "not allowed" apart before tdb hides errno. */
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/*
+	 * Tell "missing" and "not allowed" apart before tdb hides errno, and
+	 * never hand tdb a FIFO (its open would wait for ever) or a huge file.
+	 */
+	fd = sci_open_store(path, 0, SCI_MAX_TDB, &st);
 	if (fd < 0) {
 		int e = errno;
 
-		rc = sci_error(mem_ctx, err_out,
+		if (e == EFTYPE_STORE || e == EFBIG)
+			rc = sci_store_open_error(mem_ctx, err_out, "store",
+						  path, e, &st, SCI_MAX_TDB);
+		else
+			rc = sci_error(mem_ctx, err_out,
 			       e == ENOENT ? SC_ENOENT :
 			       e == EACCES || e == EPERM ? SC_EACCES : SC_EINVAL,
 			       SC_ERRDOM_ERRNO, e, "cannot read %s: %s%s", path,

@@ -277,19 +277,29 @@ static enum sc_rc take_lock(TALLOC_CTX *mem_ctx, struct sci_state *st,
 	return SC_OK;
 }
 
-/* Read the file; unparsable lines are dropped. */
-static enum sc_rc read_state(struct sci_state *st, int dfd)
+/*
+ * Read the file; unparsable lines are dropped.  Missing: empty.  Not a
+ * regular file or huge: an error, as presenting every secret again
+ * would not be lockout-safe.
+ */
+static enum sc_rc read_state(TALLOC_CTX *mem_ctx, struct sci_state *st,
+			     struct sc_error **err_out)
 {
 	char line[1024];
 	FILE *fp = NULL;
-	int fd = openat(dfd, STATE_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat sb;
+	int fd = sci_open_store(st->path, O_NOFOLLOW, SCI_MAX_CONF, &sb);
 
-	if (fd >= 0)
-		fp = fdopen(fd, "r");
-	if (fp == NULL) {
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0 && errno == ENOENT)
 		return SC_OK;
+	if (fd < 0)
+		return sci_store_open_error(mem_ctx, err_out, "lockout memory",
+					    st->path, errno, &sb,
+					    SCI_MAX_CONF);
+	fp = fdopen(fd, "r");
+	if (fp == NULL) {
+		close(fd);
+		return SC_ENOMEM;
 	}
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		struct sci_reject r;
@@ -340,7 +350,7 @@ enum sc_rc sci_state_load(TALLOC_CTX *mem_ctx, const char *dir,
 	if (rc == SC_OK)
 		rc = take_lock(mem_ctx, st, dfd, max_wait, narrate, err_out);
 	if (rc == SC_OK)
-		rc = read_state(st, dfd);
+		rc = read_state(mem_ctx, st, err_out);
 	close(dfd);
 	if (rc != SC_OK) {
 		talloc_free(st);
