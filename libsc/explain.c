@@ -51,6 +51,11 @@ static const char RP_WAIT_REPLICATION[] =
 	"a password reset would not help, it would only start another "
 	"change that has to replicate";
 
+static const char RP_ENABLE_AES[] =
+	"enable AES on the account (msDS-SupportedEncryptionTypes 0x1c) "
+	"and in krb5.conf's permitted_enctypes, then 'netchk reset "
+	"--force' for AES keys";
+
 /* Confirmations shared by several codes. */
 static const char CF_VERIFY_NETLOGON[] =
 	"'netchk verify': the netlogon line shows the DC's answer to each "
@@ -503,6 +508,26 @@ static const struct sc_explain_entry table[] = {
 	   "'samba-tool drs showrepl' on the lagging DC",
 	   RP_WAIT_REPLICATION),
 
+	DG(SC_DIAG_KEYTAB_ENCTYPES, "keytab-enctypes",
+	   "keytab lacks AES keys",
+	   "the account has AES keys but the keytab's newest kvno holds "
+	   "none: the KDC answers with AES, so 'kinit -k', sssd and every "
+	   "keytab user fail ('No key table entry found'), although an "
+	   "RC4-only exchange still passes",
+	   CAUSES("the keytab was made with RC4 only (ktutil, an old "
+		  "msktutil or ktpass /crypto RC4-HMAC-NT)",
+		  "AES was enabled on the account after the join"),
+	   "'netchk verify': the enctypes line; 'klist -ke' on the keytab",
+	   RP_CHANGE_PASSWORD),
+	DG(SC_DIAG_RC4_ONLY, "rc4-only", "depends on RC4",
+	   "the trust works only with RC4 (arcfour-hmac): the account, the "
+	   "keytab or krb5.conf's permitted_enctypes allow no AES.  DCs "
+	   "are turning RC4 off; this host will lose its trust then",
+	   CAUSES("msDS-SupportedEncryptionTypes without the AES bits "
+		  "(0x18)", "permitted_enctypes without aes",
+		  "a keytab with arcfour-hmac keys only"),
+	   "'netchk verify': the enctypes line", RP_ENABLE_AES),
+
 	/* --- repairs ------------------------------------------------ */
 	RP(SC_REPAIR_NONE, "none", RP_NONE),
 	RP(SC_REPAIR_REWRITE_KEYTAB, "rewrite-keytab", RP_REWRITE_KEYTAB),
@@ -513,6 +538,7 @@ static const struct sc_explain_entry table[] = {
 	RP(SC_REPAIR_FIX_TIME, "fix-time", RP_FIX_TIME),
 	RP(SC_REPAIR_FIX_NETWORK, "fix-network", RP_FIX_NETWORK),
 	RP(SC_REPAIR_FIX_DNS, "fix-dns", RP_FIX_DNS),
+	RP(SC_REPAIR_ENABLE_AES, "enable-aes", RP_ENABLE_AES),
 	RP(SC_REPAIR_WAIT_REPLICATION, "wait-replication",
 	   RP_WAIT_REPLICATION),
 };

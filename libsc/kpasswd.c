@@ -38,6 +38,35 @@ static int kp_destructor(struct kp *k)
 }
 
 /*
+ * Ask only for the enctypes the keytab holds for the client: the KDC
+ * answers with the strongest key the account has, and with an RC4-only
+ * keytab for an account with AES keys MIT then fails ("No key table
+ * entry found") although the RC4 key is good.  (kinit -k fails so.)
+ */
+static void keytab_etypes(struct kp *k)
+{
+	int32_t etypes[16];
+	krb5_kt_cursor cur;
+	krb5_keytab_entry e;
+	int n = 0;
+
+	if (krb5_kt_start_seq_get(k->ctx, k->kt, &cur) != 0)
+		return;
+	while (krb5_kt_next_entry(k->ctx, k->kt, &e, &cur) == 0) {
+		bool dup = false;
+
+		for (int i = 0; i < n; i++)
+			dup = dup || etypes[i] == e.key.enctype;
+		if (!dup && n < 16 &&
+		    krb5_principal_compare(k->ctx, e.principal, k->client))
+			etypes[n++] = e.key.enctype;
+		krb5_free_keytab_entry_contents(k->ctx, &e);
+	}
+	krb5_kt_end_seq_get(k->ctx, k->kt, &cur);
+	sci_krb5_set_etypes(k, k->opt, etypes, (size_t)n);
+}
+
+/*
  * One AS exchange for client: with password when given, else with the
  * keys of keytab_name.  service NULL asks for a TGT.  Shared by the
  * kpasswd ticket and the plain TGT, so both present a secret exactly
@@ -67,6 +96,8 @@ static krb5_error_code initial_creds(TALLOC_CTX *tmp_ctx, struct kp *k,
 	krb5_get_init_creds_opt_set_proxiable(k->opt, 0);
 	if (password == NULL) {
 		code = krb5_kt_resolve(k->ctx, keytab_name, &k->kt);
+		if (code == 0)
+			keytab_etypes(k);
 		if (code == 0)
 			code = krb5_get_init_creds_keytab(k->ctx, &k->creds,
 							  k->client, k->kt, 0,

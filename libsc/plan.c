@@ -245,6 +245,13 @@ static bool plan_keytab_only(struct sc_plan *p,
 		p->reason = "healthy; rotating with the keytab's key because "
 			    "--force was given (as 'adcli update')";
 		return set_steps(p, keytab_change_steps, n);
+	case SC_DIAG_KEYTAB_ENCTYPES:
+		/* the keytab's RC4 key still authenticates the change */
+		p->action = SC_PLAN_CHANGE_OWN;
+		p->cred = SC_PLAN_CRED_KEYTAB;
+		p->reason = "the keytab lacks the account's AES keys: rotate "
+			    "with its key, write keys of every enctype";
+		return set_steps(p, keytab_change_steps, n);
 	case SC_DIAG_ALL_REJECTED:
 	case SC_DIAG_KEYTAB_STALE:
 	case SC_DIAG_PREVIOUS_ONLY:
@@ -304,6 +311,7 @@ enum sc_rc sc_plan_make(TALLOC_CTX *mem_ctx,
 	case SC_DIAG_KEYTAB_STALE:
 	case SC_DIAG_KEYTAB_MISSING:
 	case SC_DIAG_KEYTAB_EXTRA:
+	case SC_DIAG_KEYTAB_ENCTYPES:
 		p->action = SC_PLAN_REWRITE_KEYTAB;
 		p->cred = SC_PLAN_CRED_CURRENT;
 		p->reason = "secrets.tdb is accepted by the DC: rewrite the "

@@ -566,6 +566,9 @@ static enum sc_rc probe_setup(TALLOC_CTX *mem_ctx, struct probe *p,
 	krb5_get_init_creds_opt_set_forwardable(p->opt, 0);
 	krb5_get_init_creds_opt_set_proxiable(p->opt, 0);
 	krb5_get_init_creds_opt_set_address_list(p->opt, NULL);
+	/* ask for the enctypes of the keys presented: an RC4-only key set
+	 * is proven as such, not failed because the account also has AES */
+	sci_krb5_set_etypes(p, p->opt, p->added_enctype, nkeys);
 	code = krb5_init_creds_init(p->ctx, p->client, NULL, NULL, 0, p->opt,
 				    &p->icc);
 	if (code == 0)

@@ -745,7 +745,8 @@ static void read_account(struct probe *p, TALLOC_CTX *tmp_ctx,
 {
 	const char *attrs[] = { "distinguishedName", "userAccountControl",
 				"msDS-KeyVersionNumber", "pwdLastSet",
-				"dNSHostName", "servicePrincipalName", NULL };
+				"dNSHostName", "servicePrincipalName",
+				"msDS-SupportedEncryptionTypes", NULL };
 	struct sc_account *acct = &p->result->account;
 	struct ldap_msg *m;
 	LDAPMessage *e;
@@ -798,6 +799,9 @@ static void read_account(struct probe *p, TALLOC_CTX *tmp_ctx,
 	val = entry_string(tmp_ctx, p->ld, e, "msDS-KeyVersionNumber");
 	if (val != NULL)
 		acct->has_kvno = parse_u32(val, &acct->kvno);
+	val = entry_string(tmp_ctx, p->ld, e, "msDS-SupportedEncryptionTypes");
+	if (val != NULL)
+		acct->has_enctypes = parse_u32(val, &acct->supported_enctypes);
 	val = entry_string(tmp_ctx, p->ld, e, "pwdLastSet");
 	if (val == NULL || !sci_filetime_parse(val, &acct->pwd_last_set))
 		acct->pwd_last_set = 0;

@@ -338,6 +338,17 @@ static bool keep_backed(struct rrun *r, const struct sc_secret *outgoing,
 }
 
 /*
+ * The keytab whose enctypes the new keys get: the old one's, unless it
+ * lacks the account's AES keys; then the default set (AES256, AES128,
+ * RC4).
+ */
+static const struct sc_keytab *keytab_enctypes_from(
+	const struct sc_verify_result *b)
+{
+	return b->verdict.diag == SC_DIAG_KEYTAB_ENCTYPES ? NULL : b->keytab;
+}
+
+/*
  * A keytab-only host keeps the kvno below the new one, as 'adcli update'
  * does, when those keys were the DC's until now: the keytab's newest kvno
  * and accepted by it (a rotation with the keytab's key).  After an
@@ -419,7 +430,8 @@ keytab:
 	}
 	machine_names(r, pc, &names);
 	rc = sci_keytab_write(r->res, b->config->keytab_name, &names, princs,
-			      b->keytab, pw, pc->kvno, keep, err_out);
+			      keytab_enctypes_from(b), pw, pc->kvno, keep,
+			      err_out);
 	if (rc != SC_OK)
 		goto done;
 	r->res->changed_keytab = true;
@@ -597,7 +609,8 @@ static enum sc_rc do_rewrite_keytab(struct rrun *r, struct sc_error **err_out)
 		    dc->name, pc.kvno);
 	machine_names(r, &pc, &names);
 	rc = sci_keytab_write(r->res, b->config->keytab_name, &names,
-			      principals(r->res, r, &pc), b->keytab,
+			      principals(r->res, r, &pc),
+			      keytab_enctypes_from(b),
 			      b->secrets->current, pc.kvno,
 			      pc.kvno > 1 ? pc.kvno - 1 : 0, err_out);
 	if (rc != SC_OK)

@@ -142,6 +142,18 @@ char *sci_lower(TALLOC_CTX *mem_ctx, const char *s);
 const struct sc_keytab_entry *sci_keytab_rc4_entry(const struct sc_keytab *kt,
 						   int which);
 
+/*
+ * Fill res->enctypes (keytab, account, krb5.conf) and return the finding:
+ * SC_DIAG_KEYTAB_ENCTYPES, SC_DIAG_RC4_ONLY or SC_DIAG_HEALTHY (none).
+ */
+enum sc_diag sci_enctypes_assess(struct sc_verify_result *res);
+
+/* Ask only for these enctypes, strongest first (keytab-enctypes.c). */
+struct _krb5_get_init_creds_opt;
+void sci_krb5_set_etypes(TALLOC_CTX *mem_ctx,
+			 struct _krb5_get_init_creds_opt *opt,
+			 const int32_t *enctypes, size_t n);
+
 /* sssd.conf (+ conf.d): the [domain/NAME] sssd serves AD with. */
 struct sci_sssd_conf {
 	const char *path;

@@ -1062,6 +1062,34 @@ static bool valid_host(const char *h)
 	return true;
 }
 
+/*
+ * A healthy verdict still fails every keytab user when the keytab lacks
+ * the account's AES keys, and is living on borrowed time when only RC4
+ * works (sci_enctypes_assess): those findings replace it.
+ */
+static void apply_enctypes(struct run *run, struct sc_verify_result *res)
+{
+	enum sc_diag d = sci_enctypes_assess(res);
+	struct sc_verdict v = res->verdict;
+
+	if (d == SC_DIAG_HEALTHY)
+		return;
+	sci_message(run->opts, "enctypes: %s", res->enctypes.finding);
+	if (v.diag != SC_DIAG_HEALTHY && v.diag != SC_DIAG_KEYTAB_EXTRA)
+		return;
+	v.diag = d;
+	v.health = d == SC_DIAG_KEYTAB_ENCTYPES ? SC_HEALTH_BROKEN :
+		   SC_HEALTH_WARNING;
+	v.repair = d == SC_DIAG_RC4_ONLY ? SC_REPAIR_ENABLE_AES :
+		   res->config->keytab_only || res->secrets == NULL ||
+		   res->secrets->current == NULL ?
+		   SC_REPAIR_CHANGE_PASSWORD : SC_REPAIR_REWRITE_KEYTAB;
+	res->verdict = v;
+	for (size_t i = 0; i < res->dc_count; i++)
+		if (v.dc != NULL && strcmp(res->dcs[i].dc.name, v.dc) == 0)
+			set_dc_verdict(&res->dcs[i], &v);
+}
+
 /* Where a keytab-only host's answers came from, one line each. */
 static void config_narrate(const struct sc_verify_opts *opts,
 			   const struct sc_config *c)
@@ -1321,6 +1349,7 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 		if (answered(rep))
 			break;
 	}
+	apply_enctypes(&run, res);
 	res->seconds = sci_now() - t0;
 	*result_out = talloc_move(mem_ctx, &res);
 	rc = SC_OK;

@@ -47,6 +47,8 @@ static const char *phrase(enum sc_diag d)
 	case SC_DIAG_NO_SECRET: return "no machine secret";
 	case SC_DIAG_DC_NOT_FOUND: return "no DC found in DNS";
 	case SC_DIAG_REPL_LAG: return "replication lag";
+	case SC_DIAG_KEYTAB_ENCTYPES: return "keytab lacks the AES keys";
+	case SC_DIAG_RC4_ONLY: return "depends on RC4";
 	case SC_DIAG_COUNT: break;
 	}
 	return "?";

@@ -295,6 +295,15 @@ void netchk_render_verify_json(FILE *out, const struct sc_verify_result *res)
 	fputc(',', out);
 	jkey(out, "realm"); jstr(out, res->config->realm); fputc(',', out);
 	render_config(out, res->config);
+	fprintf(out, "\"enctypes\":{\"keytab\":%u,\"account\":",
+		res->enctypes.keytab);
+	if (res->enctypes.has_account)
+		fprintf(out, "%u", res->enctypes.account);
+	else
+		fputs("null", out);
+	fprintf(out, ",\"permitted\":%u,", res->enctypes.permitted);
+	jkey(out, "finding"); jstr(out, res->enctypes.finding);
+	fputs("},", out);
 	/* what `netchk check HOST` evaluates its thresholds with */
 	fprintf(out, "\"machine_password_timeout\":%d,\"clockskew\":%d,",
 		res->config->machine_password_timeout,

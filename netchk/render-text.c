@@ -75,6 +75,8 @@ void netchk_render_verify_text(FILE *out, const struct sc_verify_result *res)
 	}
 	if (res->keytab != NULL)
 		keytab_line(out, res->keytab);
+	if (res->enctypes.finding != NULL)
+		fprintf(out, "  enctypes     %s\n", res->enctypes.finding);
 	for (size_t i = 0; i < res->dc_count; i++) {
 		const struct sc_dc_report *rep = &res->dcs[i];
 

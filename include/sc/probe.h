@@ -116,6 +116,8 @@ struct sc_account {
 	time_t pwd_last_set;		/* Unix time, 0 if unknown */
 	const char *dns_host_name;
 	const char **spns;		/* NULL-terminated */
+	bool has_enctypes;
+	uint32_t supported_enctypes;	/* msDS-SupportedEncryptionTypes */
 };
 
 /* What the LDAP path found out. */

@@ -41,6 +41,9 @@ enum sc_diag {
 	SC_DIAG_DC_NOT_FOUND,		/* no DC found in DNS */
 	SC_DIAG_REPL_LAG,		/* this DC has an older copy of the
 					 * account than another DC (--all-dcs) */
+	SC_DIAG_KEYTAB_ENCTYPES,	/* the keytab lacks the AES keys the
+					 * account has: kinit -k fails */
+	SC_DIAG_RC4_ONLY,		/* works only with RC4 */
 	SC_DIAG_COUNT
 };
 
@@ -55,6 +58,7 @@ enum sc_repair {
 	SC_REPAIR_FIX_NETWORK,
 	SC_REPAIR_FIX_DNS,
 	SC_REPAIR_WAIT_REPLICATION,	/* the DC will catch up by itself */
+	SC_REPAIR_ENABLE_AES,		/* AES on the account and krb5.conf */
 	SC_REPAIR_COUNT
 };
 
@@ -126,6 +130,18 @@ struct sc_verify_result {
 	const char *account;		/* MEMBER1$ */
 	struct sc_secrets *secrets;	/* NULL if unreadable */
 	struct sc_keytab *keytab;	/* NULL if unreadable / absent */
+	/*
+	 * Encryption types, as msDS-SupportedEncryptionTypes bits (0x4 RC4,
+	 * 0x8 AES128, 0x10 AES256): the keytab's newest kvno, the account's
+	 * (LDAP) and krb5.conf's permitted_enctypes.
+	 */
+	struct sc_enctypes {
+		uint32_t keytab;
+		bool has_account;
+		uint32_t account;
+		uint32_t permitted;
+		const char *finding;	/* one line, NULL: none */
+	} enctypes;
 	const char *netlogon_untested;	/* keytab-only host without an RC4
 					 * key: why netlogon was not run */
 	size_t dc_count;

@@ -21,21 +21,11 @@ trap 'rm -rf "$state"' EXIT
 
 # Everything runs inside one member overlay, so the namespace set-up cost
 # is paid once and not counted.
-"$LAB" member bash -s -- "$RUNS" "$NETCHK" "$SMB_CONF" "$KEYTAB" "$state" <<'INNER'
+{ cat tests/bench/bench-lib.sh; cat; } <<'INNER' | "$LAB" member bash -s -- "$RUNS" "$NETCHK" "$SMB_CONF" "$KEYTAB" "$state"
 set -euo pipefail
 RUNS=$1 NETCHK=$2 SMB_CONF=$3 KEYTAB=$4 STATE=$5
 export KRB5CCNAME=MEMORY:bench
 
-median_ms() {	# median wall time of RUNS runs, in ms
-	local -a t=()
-	for ((i = 0; i < RUNS; i++)); do
-		local s=$EPOCHREALTIME
-		"$@" >/dev/null 2>&1 || { echo "bench: '$*' failed" >&2; exit 1; }
-		local e=$EPOCHREALTIME
-		t+=("$(echo "($e - $s) * 1000" | bc -l)")
-	done
-	printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]}'
-}
 rss_kb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 
 declare -A ms rss
