@@ -5,7 +5,7 @@ _netchk()
     local cur prev words cword
     _init_completion -s || return
 
-    local verbs="verify reset check explain"
+    local verbs="verify reset check audit explain"
     local global_opts="--help --version"
     local verify_opts="--configfile --keytab --server --site --path --timeout --json
         --recheck --all-dcs --state-dir --quiet --help
@@ -15,6 +15,9 @@ _netchk()
         --state-dir --recheck --quiet --help
         --account --hosts --parallel --deadline --ssh-config --remote-command"
     local explain_opts="--json --list --help"
+    local audit_opts="--max-age --format --csv --page-size --user
+        --password-file --use-ccache --configfile --keytab --server --timeout
+        --json --quiet --help"
     local check_opts="--configfile --keytab --server --site --timeout --warning
         --critical --clock-warning --clock-critical --format --textfile
         --cached --status-file --state-dir --recheck --all-dcs --verbose --help
@@ -24,7 +27,7 @@ _netchk()
     local verb="" i
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            verify|reset|check|explain) verb=${words[i]}; break ;;
+            verify|reset|check|audit|explain) verb=${words[i]}; break ;;
         esac
     done
 
@@ -56,7 +59,15 @@ _netchk()
         --keytab|-k) _filedir; return ;;
         --state-dir|--textfile) _filedir -d; return ;;
         --status-file) _filedir; return ;;
-        --format) COMPREPLY=($(compgen -W "nagios prometheus" -- "$cur")); return ;;
+        --format)
+            if [[ $verb == audit ]]; then
+                COMPREPLY=($(compgen -W "text json csv prometheus" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "nagios prometheus" -- "$cur"))
+            fi
+            return ;;
+        --max-age) COMPREPLY=($(compgen -W "30d 45d 60d 90d" -- "$cur")); return ;;
+        --page-size) COMPREPLY=($(compgen -W "100 500 1000" -- "$cur")); return ;;
         --warning|-w|--critical|-c|--clock-warning|--clock-critical) return ;;
         --password-file) _filedir; return ;;
         --restart-command) COMPREPLY=($(compgen -c -- "$cur")); return ;;
@@ -79,6 +90,7 @@ _netchk()
         local opts=$verify_opts
         [[ $verb == reset ]] && opts=$reset_opts
         [[ $verb == check ]] && opts=$check_opts
+        [[ $verb == audit ]] && opts=$audit_opts
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
     else

@@ -3,7 +3,7 @@
 function __netchk_verb
     for t in (commandline -opc)[2..-1]
         switch $t
-            case verify reset check explain
+            case verify reset check audit explain
                 echo $t
                 return 0
         end
@@ -42,6 +42,7 @@ complete -c netchk -f
 complete -c netchk -n 'not __netchk_verb' -a verify -d 'prove the stored machine secret against the DC'
 complete -c netchk -n 'not __netchk_verb' -a reset -d 'repair the machine secret'
 complete -c netchk -n 'not __netchk_verb' -a check -d 'monitoring health check'
+complete -c netchk -n 'not __netchk_verb' -a audit -d 'every computer account of the domain'
 complete -c netchk -n 'not __netchk_verb' -a explain -d 'what a code means for the trust'
 complete -c netchk -n 'not __netchk_verb' -l help -d 'show the verbs'
 complete -c netchk -n 'not __netchk_verb' -l version -d 'show the version'
@@ -125,3 +126,18 @@ complete -c netchk -n '__netchk_using check' -l parallel -x -a '1 5 10 50' -d 's
 complete -c netchk -n '__netchk_using check' -l deadline -x -a '30 60 120' -d 'seconds for the whole remote run'
 complete -c netchk -n '__netchk_using check' -l ssh-config -r -F -d 'ssh -F file for remote runs'
 complete -c netchk -n '__netchk_using check' -l remote-command -r -F -d 'netchk on the remote hosts'
+# audit
+complete -c netchk -n '__netchk_using audit' -l max-age -x -a '30d 45d 60d 90d' -d 'a password older is stale'
+complete -c netchk -n '__netchk_using audit' -l format -x -a 'text json csv prometheus' -d 'output format'
+complete -c netchk -n '__netchk_using audit' -l csv -d 'one CSV row per finding'
+complete -c netchk -n '__netchk_using audit' -s j -l json -d 'one JSON object'
+complete -c netchk -n '__netchk_using audit' -l page-size -x -a '100 500 1000' -d 'accounts per page'
+complete -c netchk -n '__netchk_using audit' -s U -l user -x -d 'bind as this administrator'
+complete -c netchk -n '__netchk_using audit' -l password-file -r -F -d 'administrator password file'
+complete -c netchk -n '__netchk_using audit' -l use-ccache -d 'administrator Kerberos ticket from KRB5CCNAME'
+complete -c netchk -n '__netchk_using audit' -s s -l configfile -r -F -d 'smb.conf to read'
+complete -c netchk -n '__netchk_using audit' -s k -l keytab -r -F -d 'the machine keytab'
+complete -c netchk -n '__netchk_using audit' -s S -l server -x -a '(__fish_print_hostnames)' -d 'DC to read from'
+complete -c netchk -n '__netchk_using audit' -s t -l timeout -x -a '2 5 10 30' -d 'seconds per exchange'
+complete -c netchk -n '__netchk_using audit' -s q -l quiet -d 'no step narration'
+complete -c netchk -n '__netchk_using audit' -l help -d 'show the options'

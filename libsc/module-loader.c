@@ -298,10 +298,17 @@ typedef enum sc_rc (*ldap_enable_fn)(TALLOC_CTX *,
 				     const char *, bool *, uint32_t *,
 				     uint32_t *, char **, struct sc_error **);
 
+typedef enum sc_rc (*ldap_computers_fn)(TALLOC_CTX *,
+					const struct sc_probe_opts *,
+					const struct sc_dc *, const char *,
+					unsigned, struct sci_ldap_computers **,
+					struct sc_error **);
+
 static struct {
 	ldap_probe_fn probe;
 	ldap_pdc_fn find_pdc;
 	ldap_enable_fn enable;
+	ldap_computers_fn computers;
 	char error[512];
 } ldapm;
 static pthread_once_t ldap_once = PTHREAD_ONCE_INIT;
@@ -314,6 +321,7 @@ static void load_ldap(void)
 	ldap_probe_fn probe;
 	ldap_pdc_fn find_pdc;
 	ldap_enable_fn enable;
+	ldap_computers_fn computers;
 
 	if (h == NULL)
 		return;
@@ -321,11 +329,13 @@ static void load_ldap(void)
 	probe = (ldap_probe_fn)SYM("sc_probe_ldap");
 	find_pdc = (ldap_pdc_fn)SYM("sci_ldap_find_pdc");
 	enable = (ldap_enable_fn)SYM("sci_ldap_enable_account");
+	computers = (ldap_computers_fn)SYM("sci_ldap_read_computers");
 #undef SYM
 	if (!ok)
 		return;
 	ldapm.find_pdc = find_pdc;
 	ldapm.enable = enable;
+	ldapm.computers = computers;
 	ldapm.probe = probe;
 }
 
@@ -377,5 +387,21 @@ enum sc_rc sci_ldap_enable_account(TALLOC_CTX *mem_ctx,
 	return ldapm.enable(mem_ctx, opts, dc, ccache_name, account,
 			    enabled_out, old_uac_out, new_uac_out, detail_out,
 			    err_out);
+}
+
+enum sc_rc sci_ldap_read_computers(TALLOC_CTX *mem_ctx,
+				   const struct sc_probe_opts *opts,
+				   const struct sc_dc *dc,
+				   const char *ccache_name,
+				   unsigned page_size,
+				   struct sci_ldap_computers **out,
+				   struct sc_error **err_out)
+{
+	if (!ldap_loaded())
+		return load_failed(mem_ctx, err_out, LDAP_MODULE,
+				   "reading the computer accounts",
+				   ldapm.error);
+	return ldapm.computers(mem_ctx, opts, dc, ccache_name, page_size,
+			       out, err_out);
 }
 #endif

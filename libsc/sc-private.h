@@ -439,4 +439,33 @@ enum sc_rc sci_ldap_enable_account(TALLOC_CTX *mem_ctx,
 				   char **detail_out,
 				   struct sc_error **err_out);
 
+/*
+ * Every computer object under the DC's default naming context, in one
+ * search (paged per RFC 2696 with page_size entries a page; page_size 0:
+ * unpaged on a Samba DC, pages of 1000 elsewhere), bound with GSSAPI
+ * from ccache_name (the machine's or an administrator's TGT).  What the
+ * DC did is in the result (reached, bound, complete, detail); only local
+ * failures are errors.
+ */
+struct sci_ldap_computers {
+	bool reached;			/* the rootDSE answered */
+	bool bound;			/* the GSSAPI bind worked */
+	bool complete;			/* every page was read */
+	const char *bound_as;		/* SASL user name of the bind */
+	const char *base;		/* defaultNamingContext */
+	const char *detail;		/* what the DC said, one line */
+	size_t count;
+	struct sc_audit_account *accounts;
+	unsigned pages;
+	unsigned page_size;		/* 0: one unpaged search */
+	double seconds;			/* the search alone */
+};
+enum sc_rc sci_ldap_read_computers(TALLOC_CTX *mem_ctx,
+				   const struct sc_probe_opts *opts,
+				   const struct sc_dc *dc,
+				   const char *ccache_name,
+				   unsigned page_size,
+				   struct sci_ldap_computers **out,
+				   struct sc_error **err_out);
+
 #endif

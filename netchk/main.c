@@ -21,6 +21,9 @@ static const struct netchk_verb verbs[] = {
 	{ "check", "[HOST]",
 	  "monitoring health check (Nagios/Icinga plugin, Prometheus)",
 	  netchk_check_options, netchk_check },
+	{ "audit", "",
+	  "every computer account of the domain: stale, disabled, shared "
+	  "or weak", netchk_audit_options, netchk_audit },
 	{ "explain", "CODE...",
 	  "what an NTSTATUS, Kerberos error or Windows event means for "
 	  "the trust", netchk_explain_options, netchk_explain },

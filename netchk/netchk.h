@@ -49,12 +49,18 @@ struct netchk_common {
 	int recheck;			/* --recheck */
 	int json;			/* -j */
 	int quiet;			/* -q */
+	char *user;			/* -U */
+	char *password_file;		/* --password-file */
+	int use_ccache;			/* --use-ccache */
 };
 
 extern struct netchk_common netchk_common;
 
-/* -s, -k, --state-dir, --recheck */
+/* -s, -k; -s, -k, --state-dir, --recheck */
+extern const struct poptOption netchk_conf_options[];
 extern const struct poptOption netchk_store_options[];
+/* -U, --password-file, --use-ccache */
+extern const struct poptOption netchk_admin_options[];
 /* -S / -H, -t */
 extern const struct poptOption netchk_dc_options[];
 extern const struct poptOption netchk_dc_options_H[];
@@ -105,10 +111,26 @@ struct netchk_holds {
 bool netchk_holds_init(TALLOC_CTX *mem_ctx, struct netchk_holds *hs);
 bool netchk_hold(void *private_data, bool on);
 void netchk_hold_recover(void *private_data);
+/* Every option of pc's argv; false (one line printed) on a bad one. */
+bool netchk_parse_options(poptContext pc);
 
 /* After popt: at most one HOST, a sane -t.  NULL, or a one-line error. */
 const char *netchk_common_problem(poptContext pc, const char *verb,
 				  const char **host_out);
+
+/*
+ * The administrator of -U / --password-file / --use-ccache (admin.c).
+ * netchk_admin_problem(): NULL when they fit together, else one line.
+ * netchk_admin_creds(): the user, and the password (the terminal's or
+ * the file's first line, in a wiping secret; an empty one when
+ * !need_password) or the ccache name (KRB5CCNAME); false with the error
+ * printed.  Nothing is set without -U or --use-ccache.
+ */
+const char *netchk_admin_problem(void);
+bool netchk_admin_creds(TALLOC_CTX *mem_ctx, bool need_password,
+			const char **user_out,
+			const struct sc_secret **password_out,
+			const char **ccache_out);
 
 /* The common options into verify's options (every path). */
 void netchk_common_verify_opts(struct sc_verify_opts *vo, const char *host);
@@ -176,6 +198,22 @@ const char *netchk_verdict_word(enum sc_health health);
 
 /* reset's human renderer (render-text.c) */
 void netchk_render_reset_text(FILE *out, const struct sc_reset_result *r);
+
+/* audit: the table, one JSON object, CSV rows, Prometheus text. */
+int netchk_audit(const struct netchk_verb *verb, int argc,
+		 const char **argv);
+
+extern const struct poptOption netchk_audit_options[];
+
+void netchk_render_audit_text(FILE *out, const struct sc_audit_result *r);
+void netchk_render_audit_json(FILE *out, const struct sc_audit_result *r);
+void netchk_render_audit_csv(FILE *out, const struct sc_audit_result *r);
+void netchk_render_audit_prometheus(FILE *out,
+				    const struct sc_audit_result *r);
+
+/* Prometheus text format: "# HELP/# TYPE name gauge", a label value. */
+void netchk_prom_help(FILE *out, const char *name, const char *text);
+void netchk_prom_value(FILE *out, const char *s);
 
 /* Exit code of a verdict. */
 int netchk_exit_of(enum sc_health health);

@@ -12,11 +12,17 @@
 
 struct netchk_common netchk_common;
 
-const struct poptOption netchk_store_options[] = {
+const struct poptOption netchk_conf_options[] = {
 	{ "configfile", 's', POPT_ARG_STRING, &netchk_common.configfile, 0,
 	  "smb.conf to read (default /etc/samba/smb.conf)", "FILE" },
 	{ "keytab", 'k', POPT_ARG_STRING, &netchk_common.keytab, 0,
 	  "the machine's keytab (default: the one Samba uses)", "KEYTAB" },
+	POPT_TABLEEND
+};
+
+const struct poptOption netchk_store_options[] = {
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_conf_options, 0,
+	  NULL, NULL },
 	{ "state-dir", 0, POPT_ARG_STRING, &netchk_common.state_dir, 0,
 	  "lockout memory, journal and lock (default "
 	  NETCHK_DEFAULT_STATE_DIR ")", "DIR" },
@@ -57,6 +63,19 @@ const struct poptOption netchk_discovery_options[] = {
 	{ "all-dcs", 0, POPT_ARG_NONE, &netchk_common.all_dcs, 0,
 	  "every DC in DNS at once, one verdict each, replication lag "
 	  "included (the host's own DC choice is not changed)", NULL },
+	POPT_TABLEEND
+};
+
+const struct poptOption netchk_admin_options[] = {
+	{ "user", 'U', POPT_ARG_STRING, &netchk_common.user, 0,
+	  "an administrator, USER or USER@REALM (password prompted)",
+	  "USER" },
+	{ "password-file", 0, POPT_ARG_STRING, &netchk_common.password_file,
+	  0, "read the administrator password from the first line of FILE",
+	  "FILE" },
+	{ "use-ccache", 0, POPT_ARG_NONE, &netchk_common.use_ccache, 0,
+	  "the administrator's Kerberos ticket in KRB5CCNAME instead (kinit "
+	  "first; no password asked)", NULL },
 	POPT_TABLEEND
 };
 
@@ -121,4 +140,18 @@ void netchk_common_verify_opts(struct sc_verify_opts *vo, const char *host)
 	vo->all_dcs = netchk_common.all_dcs;
 	vo->recheck = netchk_common.recheck;
 	vo->paths = (1u << SC_PATH_COUNT) - 1;
+}
+
+bool netchk_parse_options(poptContext pc)
+{
+	int c;
+
+	while ((c = poptGetNextOpt(pc)) > 0)
+		;
+	if (c < -1) {
+		netchk_error("%s: %s", poptBadOption(pc, POPT_BADOPTION_NOALIAS),
+			     poptStrerror(c));
+		return false;
+	}
+	return true;
 }

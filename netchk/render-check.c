@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include "check.h"
+#include "netchk.h"
 
 #define CLOCK_WARN	180	/* s: well before Kerberos gives up */
 #define CLOCK_CRIT	300	/* s: the Kerberos default clockskew */
@@ -280,7 +281,7 @@ enum check_state check_render_nagios(FILE *out, const struct check_model *m,
 }
 
 /* A label value: backslash, quote and newline escaped. */
-static void put_value(FILE *out, const char *s)
+void netchk_prom_value(FILE *out, const char *s)
 {
 	for (; s != NULL && *s; s++) {
 		if (*s == '\\' || *s == '"')
@@ -292,7 +293,7 @@ static void put_value(FILE *out, const char *s)
 	}
 }
 
-static void help(FILE *out, const char *name, const char *text)
+void netchk_prom_help(FILE *out, const char *name, const char *text)
 {
 	fprintf(out, "# HELP %s %s\n# TYPE %s gauge\n", name, text, name);
 }
@@ -301,14 +302,14 @@ static void sample(FILE *out, const char *name, const struct check_model *m,
 		   const char *dc, const char *path)
 {
 	fprintf(out, "%s{domain=\"", name);
-	put_value(out, m->realm);
+	netchk_prom_value(out, m->realm);
 	if (dc != NULL) {
 		fputs("\",dc=\"", out);
-		put_value(out, dc);
+		netchk_prom_value(out, dc);
 	}
 	if (path != NULL) {
 		fputs("\",path=\"", out);
-		put_value(out, path);
+		netchk_prom_value(out, path);
 	}
 	fputs("\"} ", out);
 }
@@ -322,41 +323,43 @@ enum check_state check_render_prometheus(FILE *out,
 	enum check_state st = check_evaluate(tmp_ctx, m, th, &reasons);
 	bool any;
 
-	help(out, "netchk_check_status", "State of the last trust check: "
-	     "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.");
+	netchk_prom_help(out, "netchk_check_status", "State of the last "
+			 "trust check: 0 OK, 1 WARNING, 2 CRITICAL, 3 "
+			 "UNKNOWN.");
 	sample(out, "netchk_check_status", m, NULL, NULL);
 	fprintf(out, "%d\n", (int)st);
-	help(out, "netchk_check_timestamp_seconds",
+	netchk_prom_help(out, "netchk_check_timestamp_seconds",
 	     "When the last trust check ran (Unix time).");
 	sample(out, "netchk_check_timestamp_seconds", m, NULL, NULL);
 	fprintf(out, "%" PRId64 "\n", m->when);
-	help(out, "netchk_check_duration_seconds",
+	netchk_prom_help(out, "netchk_check_duration_seconds",
 	     "Wall time of the last trust check.");
 	sample(out, "netchk_check_duration_seconds", m, NULL, NULL);
 	fprintf(out, "%.3f\n", m->duration);
 	if (m->have_success) {
-		help(out, "netchk_last_success_timestamp_seconds",
+		netchk_prom_help(out, "netchk_last_success_timestamp_seconds",
 		     "When a trust check last ended OK (Unix time).");
 		sample(out, "netchk_last_success_timestamp_seconds", m, NULL,
 		       NULL);
 		fprintf(out, "%" PRId64 "\n", m->last_success);
 	}
 	if (m->have_pw_change) {
-		help(out, "netchk_machine_password_age_seconds",
+		netchk_prom_help(out, "netchk_machine_password_age_seconds",
 		     "Age of the machine account password.");
 		sample(out, "netchk_machine_password_age_seconds", m, NULL,
 		       NULL);
 		fprintf(out, "%" PRId64 "\n", m->when - m->pw_change);
 	}
 	if (m->have_kvno) {
-		help(out, "netchk_keytab_kvno",
+		netchk_prom_help(out, "netchk_keytab_kvno",
 		     "Highest key version number in the host's keytab.");
 		sample(out, "netchk_keytab_kvno", m, NULL, NULL);
 		fprintf(out, "%" PRIu32 "\n", m->keytab_kvno);
 	}
 	if (m->ndc > 0) {
-		help(out, "netchk_trust_up", "1 when the DC accepts the "
-		     "machine secret on the path, else 0.");
+		netchk_prom_help(out, "netchk_trust_up", "1 when the DC "
+				 "accepts the machine secret on the path, "
+				 "else 0.");
 		for (size_t i = 0; i < m->ndc; i++)
 			for (size_t p = 0; p < m->dcs[i].npaths; p++) {
 				const struct check_path *cp =
@@ -374,8 +377,9 @@ enum check_state check_render_prometheus(FILE *out,
 		if (!m->dcs[i].have_kvno)
 			continue;
 		if (!any)
-			help(out, "netchk_dc_kvno", "The machine account's "
-			     "msDS-KeyVersionNumber as the DC has it.");
+			netchk_prom_help(out, "netchk_dc_kvno", "The machine "
+					 "account's msDS-KeyVersionNumber as "
+					 "the DC has it.");
 		any = true;
 		sample(out, "netchk_dc_kvno", m, m->dcs[i].name, NULL);
 		fprintf(out, "%" PRIu32 "\n", m->dcs[i].kvno);
@@ -385,8 +389,10 @@ enum check_state check_render_prometheus(FILE *out,
 		if (!m->dcs[i].have_clock)
 			continue;
 		if (!any)
-			help(out, "netchk_clock_offset_seconds", "The DC's "
-			     "clock minus this host's (LDAP currentTime).");
+			netchk_prom_help(out,
+					 "netchk_clock_offset_seconds",
+					 "The DC's clock minus this host's "
+					 "(LDAP currentTime).");
 		any = true;
 		sample(out, "netchk_clock_offset_seconds", m, m->dcs[i].name,
 		       NULL);

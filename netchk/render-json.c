@@ -438,3 +438,88 @@ void netchk_json_string(FILE *out, const char *s)
 {
 	jstr(out, s);
 }
+
+/* A Unix time as ISO 8601 UTC, or null for 0 (never / unknown). */
+static void jtime(FILE *out, time_t t)
+{
+	char buf[32];
+	struct tm tm;
+
+	if (t == 0 || gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+		fputs("null", out);
+		return;
+	}
+	jstr(out, buf);
+}
+
+static void render_audit_finding(FILE *out, const struct sc_audit_result *r,
+				 const struct sc_audit_finding *f)
+{
+	const struct sc_audit_account *a = &r->accounts[f->account];
+
+	fputc('{', out);
+	jkey(out, "account"); jstr(out, a->name); fputc(',', out);
+	jkey(out, "finding"); jstr(out, sc_audit_kind_name(f->kind));
+	fputc(',', out);
+	jkey(out, "severity"); jstr(out, sc_health_name(f->severity));
+	fputc(',', out);
+	jkey(out, "detail"); jstr(out, f->detail); fputc(',', out);
+	jkey(out, "text"); jstr(out, sc_audit_kind_text(f->kind));
+	fputc(',', out);
+	jkey(out, "dn"); jstr(out, a->dn); fputc(',', out);
+	jkey(out, "dns_host_name"); jstr(out, a->dns_host_name);
+	fprintf(out, ",\"user_account_control\":%" PRIu32 ",", a->uac);
+	jkey(out, "pwd_last_set"); jtime(out, a->pwd_last_set);
+	fputc(',', out);
+	jkey(out, "when_created"); jtime(out, a->when_created);
+	fputc(',', out);
+	jkey(out, "last_logon"); jtime(out, a->last_logon);
+	fputc(',', out);
+	jkey(out, "supported_enctypes");
+	if (a->has_enctypes)
+		fprintf(out, "%" PRIu32, a->enctypes);
+	else
+		fputs("null", out);
+	fputc('}', out);
+}
+
+void netchk_render_audit_json(FILE *out, const struct sc_audit_result *r)
+{
+	size_t counts[SC_AUDIT_KIND_COUNT] = { 0 };
+
+	fprintf(out, "{\"schema\":%d,\"command\":\"audit\",",
+		NETCHK_JSON_SCHEMA);
+	jkey(out, "version"); jstr(out, sc_version()); fputc(',', out);
+	jkey(out, "realm"); jstr(out, r->realm); fputc(',', out);
+	jkey(out, "dc"); jstr(out, r->dc); fputc(',', out);
+	jkey(out, "bound_as"); jstr(out, r->bound_as); fputc(',', out);
+	jkey(out, "base"); jstr(out, r->base); fputc(',', out);
+	fprintf(out, "\"accounts\":%zu,\"pages\":%u,\"page_size\":%u,"
+		"\"search_seconds\":%.3f,\"seconds\":%.3f,",
+		r->account_count, r->pages, r->page_size, r->search_seconds,
+		r->seconds);
+	fprintf(out, "\"limits\":{\"max_age_seconds\":%" PRId64 ","
+		"\"logon_lag_seconds\":%" PRId64 ",", r->limits.max_age,
+		r->limits.logon_lag);
+	jkey(out, "now"); jtime(out, r->limits.now);
+	fputs("},\"status\":", out);
+	jstr(out, sc_health_name(r->health));
+	fprintf(out, ",\"exit_code\":%d,", netchk_exit_of(r->health));
+	jkey(out, "detail"); jstr(out, r->detail);
+	fputs(",\"findings\":[", out);
+	for (size_t i = 0; i < r->finding_count; i++) {
+		if (i)
+			fputc(',', out);
+		render_audit_finding(out, r, &r->findings[i]);
+		counts[r->findings[i].kind]++;
+	}
+	fputs("],\"counts\":{", out);
+	for (int k = 0; k < SC_AUDIT_KIND_COUNT; k++) {
+		if (k)
+			fputc(',', out);
+		jkey(out, sc_audit_kind_name(k));
+		fprintf(out, "%zu", counts[k]);
+	}
+	fputs("}}\n", out);
+}

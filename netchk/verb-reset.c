@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 #include <signal.h>
 #include <time.h>
@@ -22,14 +21,11 @@
 #include "remote.h"
 
 static struct {
-	char *user;
-	char *password_file;
 	char *restart_command;
 	int dry_run;
 	int force;
 	int enable;
 	int no_restart;
-	int use_ccache;
 } o;
 
 const struct poptOption netchk_reset_options[] = {
@@ -39,20 +35,13 @@ const struct poptOption netchk_reset_options[] = {
 	  "rotate the password even when the trust is healthy", NULL },
 	{ "enable", 0, POPT_ARG_NONE, &o.enable, 0,
 	  "re-enable a disabled account (needs -U)", NULL },
-	{ "user", 'U', POPT_ARG_STRING, &o.user, 0,
-	  "administrator to set the password with (password prompted)",
-	  "USER" },
-	{ "password-file", 0, POPT_ARG_STRING, &o.password_file, 0,
-	  "read the administrator password from the first line of FILE",
-	  "FILE" },
-	{ "use-ccache", 0, POPT_ARG_NONE, &o.use_ccache, 0,
-	  "set the password with the administrator's Kerberos ticket in "
-	  "KRB5CCNAME (kinit first; no password asked)", NULL },
 	{ "no-restart", 0, POPT_ARG_NONE, &o.no_restart, 0,
 	  "do not restart winbind / sssd after a change", NULL },
 	{ "restart-command", 0, POPT_ARG_STRING, &o.restart_command, 0,
 	  "run 'CMD SERVICE' to restart a service (default systemctl)",
 	  "CMD" },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_admin_options, 0,
+	  "Administrator:", NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_store_options, 0,
 	  "Stores:", NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)netchk_dc_options, 0,
@@ -64,107 +53,6 @@ const struct poptOption netchk_reset_options[] = {
 	POPT_AUTOHELP
 	POPT_TABLEEND
 };
-
-/* One line of up to 1023 bytes into a wiping secret, without newline. */
-static struct sc_secret *read_line_secret(TALLOC_CTX *mem_ctx, int fd)
-{
-	struct sc_secret *s = sc_secret_new(mem_ctx, NULL, 1024);
-	size_t n = 0;
-	char c;
-
-	if (s == NULL)
-		return NULL;
-	while (n < 1023) {
-		ssize_t r = read(fd, &c, 1);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0 || c == '\n')
-			break;
-		s->data[n++] = (uint8_t)c;
-	}
-	if (n > 0 && s->data[n - 1] == '\r')
-		n--;
-	s->len = n;
-	return s;
-}
-
-/*
- * The terminal whose echo the prompt turned off, for the signal handler:
- * Ctrl-C (or a kill) at the prompt must leave the terminal as it was.
- */
-static volatile sig_atomic_t prompt_fd = -1;
-static struct termios prompt_saved;
-
-static void prompt_signal(int sig)
-{
-	if (prompt_fd >= 0)
-		tcsetattr(prompt_fd, TCSAFLUSH, &prompt_saved);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/* Read a line from the terminal fd with echo off, echo restored on
- * every way out (return or a terminating signal). */
-static struct sc_secret *read_no_echo(TALLOC_CTX *mem_ctx, int fd)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-	struct sigaction sa = { .sa_handler = prompt_signal }, old[4];
-	struct sc_secret *s = NULL;
-	struct termios t;
-
-	if (tcgetattr(fd, &t) != 0)
-		return NULL;
-	prompt_saved = t;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < 4; i++)
-		sigaction(sigs[i], &sa, &old[i]);
-	prompt_fd = fd;
-	t.c_lflag &= ~(tcflag_t)ECHO;
-	tcsetattr(fd, TCSAFLUSH, &t);
-	s = read_line_secret(mem_ctx, fd);
-	tcsetattr(fd, TCSAFLUSH, &prompt_saved);
-	prompt_fd = -1;
-	for (size_t i = 0; i < 4; i++)
-		sigaction(sigs[i], &old[i], NULL);
-	return s;
-}
-
-static struct sc_secret *admin_password(TALLOC_CTX *mem_ctx)
-{
-	struct sc_secret *s = NULL;
-	int fd;
-
-	if (o.password_file != NULL) {
-		fd = open(o.password_file, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			netchk_error("--password-file %s: %s",
-				     o.password_file, strerror(errno));
-			return NULL;
-		}
-		s = read_line_secret(mem_ctx, fd);
-		close(fd);
-	} else {
-		fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
-		if (fd < 0) {
-			netchk_error("-U needs a terminal for the password "
-				     "prompt, or --password-file");
-			return NULL;
-		}
-		dprintf(fd, "Password for %s: ", o.user);
-		s = read_no_echo(mem_ctx, fd);
-		dprintf(fd, "\n");
-		close(fd);
-	}
-	if (s != NULL && s->len == 0) {
-		/* Never an AS exchange (and a badPwdCount) for nothing. */
-		netchk_error("the administrator password for %s is empty: "
-			     "refused", o.user);
-		talloc_free(s);
-		return NULL;
-	}
-	return s;
-}
 
 /*
  * Secrets are in this process from here on (the administrator's, the
@@ -316,7 +204,7 @@ static int run_remote(TALLOC_CTX *mem, const char *host)
 	struct netchk_remote_call call = { &remote_reset, host };
 	struct netchk_fwd *f = &call.fwd;
 
-	if (o.use_ccache) {
+	if (netchk_common.use_ccache) {
 		netchk_error("--use-ccache uses a ticket cache of this host; "
 			     "on other hosts use -U (the password goes over "
 			     "ssh's stdin) or run netchk reset there");
@@ -336,11 +224,13 @@ static int run_remote(TALLOC_CTX *mem, const char *host)
 	if (o.restart_command)
 		netchk_fwd_add(mem, f, "--restart-command",
 			       o.restart_command);
-	if (o.user != NULL) {
-		netchk_fwd_add(mem, f, "--user", o.user);
+	if (netchk_common.user != NULL) {
+		const char *user = NULL, *cc = NULL;
+
+		netchk_fwd_add(mem, f, "--user", netchk_common.user);
 		if (!o.dry_run) {
-			call.stdin_secret = admin_password(mem);
-			if (call.stdin_secret == NULL)
+			if (!netchk_admin_creds(mem, true, &user,
+						&call.stdin_secret, &cc))
 				return NETCHK_EXIT_UNKNOWN;
 			netchk_fwd_add(mem, f, "--password-file",
 				       "/dev/stdin");
@@ -362,35 +252,27 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 	size_t n_restarted = 0;
 	poptContext pc;
 	enum sc_rc rc;
-	int ret = NETCHK_EXIT_UNKNOWN, c;
+	int ret = NETCHK_EXIT_UNKNOWN;
 
 	pc = poptGetContext("netchk reset", argc, argv, netchk_reset_options,
 			    0);
 	poptSetOtherOptionHelp(pc, "[OPTIONS] [HOST]");
-	while ((c = poptGetNextOpt(pc)) > 0)
-		;
-	if (c < -1) {
-		netchk_error("%s: %s", poptBadOption(pc, POPT_BADOPTION_NOALIAS),
-			     poptStrerror(c));
+	if (!netchk_parse_options(pc))
 		goto done;
-	}
 	problem = netchk_common_problem(pc, "reset", &host);
 	if (problem != NULL) {
 		netchk_error("%s", problem);
 		goto done;
 	}
-	if (o.enable && o.user == NULL && !o.use_ccache) {
+	if (o.enable && netchk_common.user == NULL &&
+	    !netchk_common.use_ccache) {
 		netchk_error("--enable needs -U USER or --use-ccache (an "
 			     "administrator re-enables the account)");
 		goto done;
 	}
-	if (o.use_ccache && o.password_file != NULL) {
-		netchk_error("--use-ccache and --password-file exclude each "
-			     "other");
-		goto done;
-	}
-	if (o.password_file != NULL && o.user == NULL) {
-		netchk_error("--password-file needs -U USER");
+	problem = netchk_admin_problem();
+	if (problem != NULL) {
+		netchk_error("%s", problem);
 		goto done;
 	}
 	/* After popt: --help exits inside poptGetNextOpt(). */
@@ -415,24 +297,10 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 	}
 	opts.force = o.force;
 	opts.enable = o.enable;
-	if (o.use_ccache) {
-		/* -U, if given, names the principal the cache must hold. */
-		const char *cc = getenv("KRB5CCNAME");
-
-		opts.admin_user = o.user;
-		opts.admin_ccache = talloc_strdup(mem, cc != NULL ? cc : "");
-		if (opts.admin_ccache == NULL)
-			goto done;
-	} else if (o.user != NULL && !o.dry_run) {
-		opts.admin_user = o.user;
-		opts.admin_password = admin_password(mem);
-		if (opts.admin_password == NULL)
-			goto done;
-	} else if (o.user != NULL) {
-		/* A dry run plans with the credentials, never uses them. */
-		opts.admin_user = o.user;
-		opts.admin_password = sc_secret_new(mem, "", 0);
-	}
+	/* A dry run plans with the credentials, never uses them. */
+	if (!netchk_admin_creds(mem, !o.dry_run, &opts.admin_user,
+				&opts.admin_password, &opts.admin_ccache))
+		goto done;
 
 	rc = sc_reset(mem, &opts, &res, &err);
 	if (rc != SC_OK) {

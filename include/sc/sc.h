@@ -11,6 +11,7 @@
 #include <sc/verify.h>
 #include <sc/reset.h>
 #include <sc/explain.h>
+#include <sc/audit.h>
 
 /* The library version, e.g. "0.1.0". */
 const char *sc_version(void);

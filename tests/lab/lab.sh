@@ -1684,6 +1684,8 @@ usage: lab.sh COMMAND [ARGS]      (lab dir \$NETCHK_LAB=$LAB_DIR, netns \$NETCHK
   sssd-start | sssd-stop  start / stop member2's sssd
   dc [CMD...]           run CMD (default bash) in the DC overlay
   dc2 [CMD...]          run CMD (default bash) in dc2's overlay
+  dc-stop | dc-start    stop / start dc1 alone (e.g. to change its sam.ldb
+                        offline, as tests/bench/bench-audit.sh does)
   dc2-stop | dc2-start  stop / start dc2 alone
   repl-sync             inbound replication on dc2 back on, then replicate
                         dc1 -> dc2 now (undoes break repl-lag)
@@ -1731,6 +1733,10 @@ main() {
             [[ $cmd != dc2 ]] || dc2_require
             (( $# )) || set -- bash
             run_in "$cmd" "$@" ;;
+        dc-stop) need_root; take_lock; break_dc_stop ;;
+        dc-start)
+            need_root; take_lock
+            if dc_pid >/dev/null; then log "DC already runs"; else dc_start; dc_wait_ready; fi ;;
         dc2-stop) need_root; dc2_require; take_lock; dc2_stop ;;
         dc2-start)
             need_root; dc2_require; take_lock
