@@ -47,6 +47,10 @@ expect_no_grep stdout '^Host ' "no Host line for this machine"
 verify member1 -q
 expect_rc 0 "verify member1 on member1 runs locally"
 expect_no_grep stdout '^Host ' "no Host line for its own name"
+# user@HOST is ssh's form: over ssh even for a loopback address
+remote verify root@127.0.0.20
+expect_rc 0 "verify root@127.0.0.20 goes over ssh"
+expect_grep stdout '^Host     root@127.0.0.20$' "the host as given"
 
 # the trust broken on the DC side
 lab_break dc-password
