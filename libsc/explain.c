@@ -443,7 +443,8 @@ static const struct sc_explain_entry table[] = {
 		  "the keytab was restored from a backup"),
 	   CF_VERIFY_KEYTAB, RP_REWRITE_KEYTAB),
 	DG(SC_DIAG_KEYTAB_MISSING, "keytab-missing", "no keytab keys",
-	   "the keytab has no keys for the machine account",
+	   "the configured keytab does not exist or has no keys for the "
+	   "machine account, while secrets.tdb is good",
 	   CAUSES("the keytab was never written ('kerberos method')",
 		  "it was deleted or another keytab is configured"),
 	   CF_VERIFY_KEYTAB, RP_REWRITE_KEYTAB),

@@ -1035,6 +1035,32 @@ static enum sc_rc probe_all(struct run *run, struct sc_dc *dcs, size_t ndc,
 	return rc;
 }
 
+/*
+ * A configured keytab that does not exist is a finding, not "could not
+ * decide": an empty keytab stands in for it, so netlogon is still tested
+ * with secrets.tdb and the verdict says keytab-missing (reset rewrites
+ * it from the good password).  Not on a keytab-only host, where the
+ * keytab is the only store.
+ */
+static enum sc_rc keytab_missing(struct sc_verify_result *res,
+				 const struct sc_verify_opts *opts,
+				 struct sc_error **err_out)
+{
+	struct sc_keytab *kt = talloc_zero(res, struct sc_keytab);
+
+	if (kt == NULL)
+		return SC_ENOMEM;
+	kt->name = talloc_strdup(kt, res->config->keytab_name);
+	if (kt->name == NULL)
+		return SC_ENOMEM;
+	if (err_out != NULL && *err_out != NULL) {
+		sci_message(opts, "%s", (*err_out)->message);
+		TALLOC_FREE(*err_out);
+	}
+	res->keytab = kt;
+	return SC_OK;
+}
+
 static char *upper_account(TALLOC_CTX *mem_ctx, const char *name)
 {
 	size_t n = strlen(name);
@@ -1224,6 +1250,8 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 		rc = sc_keytab_load(res, res->config->keytab_name,
 				    res->account, res->config->realm,
 				    &res->keytab, err_out);
+		if (rc == SC_ENOENT && !res->config->keytab_only)
+			rc = keytab_missing(res, opts, err_out);
 		if (rc != SC_OK)
 			goto done;
 		if (res->secrets != NULL) {
