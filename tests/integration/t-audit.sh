@@ -157,6 +157,19 @@ expect_rc 2 "-U administrator: exit 2"
 expect_json '.bound_as' 'administrator@NETCHK.TEST' "bound as the administrator"
 expect_json '.findings | length' "$(jq length "$OUT/one.f")" "as many findings as the machine"
 
+# as the administrator's existing ticket (--use-ccache): the cache itself
+# is left as it was (a MEMORY copy binds)
+CC="FILE:$OUT/admin.cc"
+member_run env KRB5CCNAME="$CC" kinit administrator <"$OUT/good"
+expect_rc 0 "kinit administrator"
+member_run env KRB5CCNAME="$CC" klist
+n_before=$(grep -c '@NETCHK.TEST' "$OUT/stdout")
+member_run env KRB5CCNAME="$CC" "$NETCHK_BIN" audit -s "$SMB_CONF" --use-ccache --json
+expect_rc 2 "--use-ccache: exit 2"
+expect_json '.bound_as' 'administrator@NETCHK.TEST' "bound with the administrator's ticket"
+member_run env KRB5CCNAME="$CC" klist
+expect_eq "$(grep -c '@NETCHK.TEST' "$OUT/stdout")" "$n_before" "no ticket added to the user's cache"
+
 # bad input: one line, exit 3
 audit member1
 expect_rc 3 "a HOST: bad input"
