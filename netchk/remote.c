@@ -31,7 +31,7 @@
 #define REMOTE_OUT_MAX (4 * 1024 * 1024)
 #define REMOTE_ERR_MAX (64 * 1024)
 #define SSH_EXIT_ERROR 255		/* ssh's own failure */
-#define SHELL_NOT_FOUND 127		/* the remote shell: no such command */
+#define SHELL_NOT_FOUND 127		/* remote shell: command not found */
 
 struct netchk_remote_opts netchk_remote = {
 	.parallel = NETCHK_REMOTE_DEFAULT_PARALLEL,
@@ -280,7 +280,7 @@ static const char **ssh_argv(TALLOC_CTX *mem_ctx,
 		a[n++] = "-F";
 		a[n++] = config;
 	}
-	a[n++] = "-T";			/* no terminal: JSON stays clean */
+	a[n++] = "-T";			/* no terminal: clean JSON */
 	a[n++] = "-o";
 	a[n++] = "BatchMode=yes";	/* never a password prompt */
 	a[n++] = "-o";
@@ -401,12 +401,14 @@ static void poll_jobs(struct job **running, size_t *nrun, int ms,
 		struct job *j = running[i];
 
 		if (pfd[2 * i].fd >= 0 && pfd[2 * i].revents != 0 &&
-		    !drain(j->mem, j->out_fd, &j->out, &j->out_len, REMOTE_OUT_MAX)) {
+		    !drain(j->mem, j->out_fd, &j->out, &j->out_len,
+			   REMOTE_OUT_MAX)) {
 			close(j->out_fd);
 			j->out_fd = -1;
 		}
 		if (pfd[2 * i + 1].fd >= 0 && pfd[2 * i + 1].revents != 0 &&
-		    !drain(j->mem, j->err_fd, &j->err, &j->err_len, REMOTE_ERR_MAX)) {
+		    !drain(j->mem, j->err_fd, &j->err, &j->err_len,
+			   REMOTE_ERR_MAX)) {
 			close(j->err_fd);
 			j->err_fd = -1;
 		}

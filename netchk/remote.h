@@ -24,10 +24,10 @@
 
 /* The options verify, reset and check share (one popt table). */
 struct netchk_remote_opts {
-	char *account;			/* --account: another account here */
-	char *hosts;			/* --hosts FILE, "-" for stdin */
-	char *ssh_config;		/* ssh -F (default $NETCHK_SSH_CONFIG) */
-	char *remote_command;		/* netchk on the hosts ("netchk") */
+	char *account;			/* another account, here */
+	char *hosts;			/* --hosts FILE, "-": stdin */
+	char *ssh_config;		/* ssh -F ($NETCHK_SSH_CONFIG) */
+	char *remote_command;		/* netchk there ("netchk") */
 	int parallel;			/* ssh processes at once */
 	int deadline;			/* seconds for the whole run */
 };

@@ -164,8 +164,8 @@ static int remote_line(const struct netchk_remote_call *call,
 	bool changed;
 
 	if (problem != NULL) {
-		*text_out = talloc_asprintf(NULL, "UNKNOWN changed nothing (%s)",
-					    problem);
+		*text_out = talloc_asprintf(NULL, "UNKNOWN changed nothing "
+					    "(%s)", problem);
 		return NETCHK_EXIT_UNKNOWN;
 	}
 	r = netchk_reset_from_json(NULL, doc);
