@@ -57,6 +57,11 @@ expect_json '.status' ok "healthy lab"
 expect_json '.findings | length' 0 "no finding"
 expect_json '.accounts' "$(count_computers)" "every computer account read"
 expect_json '.bound_as' 'MEMBER1$@NETCHK.TEST' "bound as the machine"
+# from the keytab-only sssd host (no smb.conf): bound as MEMBER2$
+netchk2 audit --json
+expect_rc 0 "from member2 (sssd, keytab only): exit 0"
+expect_json '.bound_as' 'MEMBER2$@NETCHK.TEST' "bound as MEMBER2$ with its keytab"
+expect_json '.accounts' "$(count_computers)" "member2 reads them all too"
 
 # what the field has
 on_dc samba-tool computer create AUDDIS -H "$SAM"	# disabled, no password
