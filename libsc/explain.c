@@ -56,6 +56,11 @@ static const char RP_ENABLE_AES[] =
 	"and in krb5.conf's permitted_enctypes, then 'netchk reset "
 	"--force' for AES keys";
 
+static const char RP_ONE_ROTATOR[] =
+	"keep exactly one rotator and turn the others off (winbind's "
+	"machine password timeout, sssd's renewal age, an adcli or "
+	"msktutil timer), or let sssd update secrets.tdb as well";
+
 /* Confirmations shared by several codes. */
 static const char CF_VERIFY_NETLOGON[] =
 	"'netchk verify': the netlogon line shows the DC's answer to each "
@@ -529,6 +534,14 @@ static const struct sc_explain_entry table[] = {
 		  "a keytab with arcfour-hmac keys only"),
 	   "'netchk verify': the enctypes line", RP_ENABLE_AES),
 
+	DG(SC_DIAG_ROTATORS, "rotators", "several rotators, or none",
+	   "more than one thing on this host changes the machine password "
+	   "(winbind, sssd, an adcli or msktutil timer), and their stores "
+	   "drift apart; or nothing does, and the password never changes",
+	   CAUSES("winbind and sssd both configured for the domain",
+		  "a cron job or timer left from an earlier join method"),
+	   "'netchk verify': the rotators line", RP_ONE_ROTATOR),
+
 	/* --- repairs ------------------------------------------------ */
 	RP(SC_REPAIR_NONE, "none", RP_NONE),
 	RP(SC_REPAIR_REWRITE_KEYTAB, "rewrite-keytab", RP_REWRITE_KEYTAB),
@@ -540,6 +553,7 @@ static const struct sc_explain_entry table[] = {
 	RP(SC_REPAIR_FIX_NETWORK, "fix-network", RP_FIX_NETWORK),
 	RP(SC_REPAIR_FIX_DNS, "fix-dns", RP_FIX_DNS),
 	RP(SC_REPAIR_ENABLE_AES, "enable-aes", RP_ENABLE_AES),
+	RP(SC_REPAIR_ONE_ROTATOR, "one-rotator", RP_ONE_ROTATOR),
 	RP(SC_REPAIR_WAIT_REPLICATION, "wait-replication",
 	   RP_WAIT_REPLICATION),
 };

@@ -29,7 +29,7 @@ extern sci_NTSTATUS nt_status_string_to_code(const char *nt_status_str);
 
 /* Values of Samba's enum kerberos_method and enum security_types. */
 #define SCI_KERBEROS_VERIFY_DEDICATED_KEYTAB 2
-#define SCI_SEC_ADS 3
+#define SCI_SEC_ADS 5	/* lpcfg_security() of 'security = ads' (4.17) */
 
 static char *dup_or_null(TALLOC_CTX *mem_ctx, const char *s)
 {

@@ -148,6 +148,9 @@ const struct sc_keytab_entry *sci_keytab_rc4_entry(const struct sc_keytab *kt,
  */
 enum sc_diag sci_enctypes_assess(struct sc_verify_result *res);
 
+/* Fill res->rotators; SC_DIAG_ROTATORS when two can drift, or none. */
+enum sc_diag sci_rotators_assess(struct sc_verify_result *res);
+
 /* Ask only for these enctypes, strongest first (keytab-enctypes.c). */
 struct _krb5_get_init_creds_opt;
 void sci_krb5_set_etypes(TALLOC_CTX *mem_ctx,

@@ -1088,32 +1088,59 @@ static bool valid_host(const char *h)
 	return true;
 }
 
-/*
- * A healthy verdict still fails every keytab user when the keytab lacks
- * the account's AES keys, and is living on borrowed time when only RC4
- * works (sci_enctypes_assess): those findings replace it.
- */
-static void apply_enctypes(struct run *run, struct sc_verify_result *res)
+/* A finding about the host replaces a healthy (or keytab-extra) verdict. */
+static void apply_finding(struct sc_verify_result *res, enum sc_diag d,
+			  enum sc_health h, enum sc_repair r)
 {
-	enum sc_diag d = sci_enctypes_assess(res);
 	struct sc_verdict v = res->verdict;
 
-	if (d == SC_DIAG_HEALTHY)
-		return;
-	sci_message(run->opts, "enctypes: %s", res->enctypes.finding);
 	if (v.diag != SC_DIAG_HEALTHY && v.diag != SC_DIAG_KEYTAB_EXTRA)
 		return;
 	v.diag = d;
-	v.health = d == SC_DIAG_KEYTAB_ENCTYPES ? SC_HEALTH_BROKEN :
-		   SC_HEALTH_WARNING;
-	v.repair = d == SC_DIAG_RC4_ONLY ? SC_REPAIR_ENABLE_AES :
-		   res->config->keytab_only || res->secrets == NULL ||
-		   res->secrets->current == NULL ?
-		   SC_REPAIR_CHANGE_PASSWORD : SC_REPAIR_REWRITE_KEYTAB;
+	v.health = h;
+	v.repair = r;
 	res->verdict = v;
 	for (size_t i = 0; i < res->dc_count; i++)
 		if (v.dc != NULL && strcmp(res->dcs[i].dc.name, v.dc) == 0)
 			set_dc_verdict(&res->dcs[i], &v);
+}
+
+/*
+ * What the DC's answers do not show.  A healthy verdict still fails every
+ * keytab user when the keytab lacks the account's AES keys, and lives on
+ * borrowed time when only RC4 works (sci_enctypes_assess).  Two rotators
+ * drift the stores apart, none never rotates (sci_rotators_assess); the
+ * one that applies sets the rotation interval check judges age by.
+ */
+static void apply_findings(struct run *run, struct sc_verify_result *res)
+{
+	enum sc_diag d = sci_enctypes_assess(res);
+
+	if (d != SC_DIAG_HEALTHY) {
+		sci_message(run->opts, "enctypes: %s", res->enctypes.finding);
+		apply_finding(res, d, d == SC_DIAG_KEYTAB_ENCTYPES ?
+			      SC_HEALTH_BROKEN : SC_HEALTH_WARNING,
+			      d == SC_DIAG_RC4_ONLY ? SC_REPAIR_ENABLE_AES :
+			      res->config->keytab_only ||
+			      res->secrets == NULL ||
+			      res->secrets->current == NULL ?
+			      SC_REPAIR_CHANGE_PASSWORD :
+			      SC_REPAIR_REWRITE_KEYTAB);
+	}
+	d = sci_rotators_assess(res);
+	for (size_t i = 0; i < res->rotator_count; i++)
+		sci_message(run->opts, "rotator: %s every %d d (%s)",
+			    res->rotators[i].name,
+			    res->rotators[i].interval / 86400,
+			    res->rotators[i].source);
+	if (res->rotator_count == 1 && res->rotators[0].interval > 0)
+		res->config->machine_password_timeout =
+			res->rotators[0].interval;
+	if (d != SC_DIAG_HEALTHY) {
+		sci_message(run->opts, "rotators: %s", res->rotator_finding);
+		apply_finding(res, d, SC_HEALTH_WARNING,
+			      SC_REPAIR_ONE_ROTATOR);
+	}
 }
 
 /* Where a keytab-only host's answers came from, one line each. */
@@ -1377,7 +1404,7 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 		if (answered(rep))
 			break;
 	}
-	apply_enctypes(&run, res);
+	apply_findings(&run, res);
 	res->seconds = sci_now() - t0;
 	*result_out = talloc_move(mem_ctx, &res);
 	rc = SC_OK;

@@ -49,6 +49,7 @@ static const char *phrase(enum sc_diag d)
 	case SC_DIAG_REPL_LAG: return "replication lag";
 	case SC_DIAG_KEYTAB_ENCTYPES: return "keytab lacks the AES keys";
 	case SC_DIAG_RC4_ONLY: return "depends on RC4";
+	case SC_DIAG_ROTATORS: return "several password rotators, or none";
 	case SC_DIAG_COUNT: break;
 	}
 	return "?";

@@ -303,7 +303,15 @@ void netchk_render_verify_json(FILE *out, const struct sc_verify_result *res)
 		fputs("null", out);
 	fprintf(out, ",\"permitted\":%u,", res->enctypes.permitted);
 	jkey(out, "finding"); jstr(out, res->enctypes.finding);
-	fputs("},", out);
+	fputs("},\"rotators\":[", out);
+	for (size_t i = 0; i < res->rotator_count; i++) {
+		fputs(i ? ",{" : "{", out);
+		jpair(out, "name", res->rotators[i].name);
+		jpair(out, "source", res->rotators[i].source);
+		fprintf(out, "\"interval\":%d}", res->rotators[i].interval);
+	}
+	fputs("],", out);
+	jpair(out, "rotator_finding", res->rotator_finding);
 	/* what `netchk check HOST` evaluates its thresholds with */
 	fprintf(out, "\"machine_password_timeout\":%d,\"clockskew\":%d,",
 		res->config->machine_password_timeout,

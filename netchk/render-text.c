@@ -77,6 +77,13 @@ void netchk_render_verify_text(FILE *out, const struct sc_verify_result *res)
 		keytab_line(out, res->keytab);
 	if (res->enctypes.finding != NULL)
 		fprintf(out, "  enctypes     %s\n", res->enctypes.finding);
+	for (size_t i = 0; i < res->rotator_count; i++)
+		fprintf(out, "  rotator      %s every %d d (%s)\n",
+			res->rotators[i].name,
+			res->rotators[i].interval / 86400,
+			res->rotators[i].source);
+	if (res->rotator_finding != NULL)
+		fprintf(out, "  rotators     %s\n", res->rotator_finding);
 	for (size_t i = 0; i < res->dc_count; i++) {
 		const struct sc_dc_report *rep = &res->dcs[i];
 

@@ -44,6 +44,7 @@ enum sc_diag {
 	SC_DIAG_KEYTAB_ENCTYPES,	/* the keytab lacks the AES keys the
 					 * account has: kinit -k fails */
 	SC_DIAG_RC4_ONLY,		/* works only with RC4 */
+	SC_DIAG_ROTATORS,		/* several rotators, or none */
 	SC_DIAG_COUNT
 };
 
@@ -59,6 +60,7 @@ enum sc_repair {
 	SC_REPAIR_FIX_DNS,
 	SC_REPAIR_WAIT_REPLICATION,	/* the DC will catch up by itself */
 	SC_REPAIR_ENABLE_AES,		/* AES on the account and krb5.conf */
+	SC_REPAIR_ONE_ROTATOR,		/* exactly one rotator */
 	SC_REPAIR_COUNT
 };
 
@@ -142,6 +144,14 @@ struct sc_verify_result {
 		uint32_t permitted;
 		const char *finding;	/* one line, NULL: none */
 	} enctypes;
+	/* Who rotates the machine password here (rotators.c). */
+	size_t rotator_count;
+	struct sc_rotator {
+		const char *name;	/* winbind, sssd, adcli, msktutil */
+		int interval;		/* seconds, 0: unknown */
+		const char *source;	/* the file that says so */
+	} *rotators;
+	const char *rotator_finding;	/* two that drift, or none */
 	const char *netlogon_untested;	/* keytab-only host without an RC4
 					 * key: why netlogon was not run */
 	size_t dc_count;

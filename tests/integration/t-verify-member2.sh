@@ -50,9 +50,10 @@ expect_json '.stores.keytab.name' FILE:/etc/other.keytab "that keytab was read"
 "$LAB" member2 sh -c 'rm /etc/sssd/sssd.conf &&
 	sed -i "s/dns_lookup_kdc = true/dns_lookup_kdc = false\n\tdefault_keytab_name = FILE:\/etc\/other.keytab/; s/NETCHK.TEST = {/NETCHK.TEST = {\n\t\tkdc = 127.0.0.10:88/" /etc/krb5.conf'
 netchk2 "${V[@]}" --json
-expect_rc 0 "krb5.conf only"
+expect_rc 1 "krb5.conf only: works, but nothing rotates the password"
 expect_json '.config.sssd_conf' null "no sssd.conf"
 expect_json '.config.from.realm' '/etc/krb5.conf [libdefaults] default_realm' "realm from krb5.conf"
 expect_json '.config.servers | join(",")' 127.0.0.10 "DC from kdc (port dropped)"
 expect_json '.config.from.keytab' '/etc/krb5.conf [libdefaults] default_keytab_name' "keytab from default_keytab_name"
-expect_json '.verdict.diagnosis' healthy "healthy"
+expect_json '.dcs[0].verdict.diagnosis' rotators "every path OK; the warning is the missing rotator"
+expect_json '.dcs[0].paths.kerberos.status' ok "kerberos OK"

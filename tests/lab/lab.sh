@@ -461,7 +461,7 @@ write_member_files() {
 	netbios name = $LAB_MEMBER_NAME
 	kerberos method = secrets and keytab
 	dedicated keytab file = FILE:$LAB_MEMBER_KEYTAB
-	machine password timeout = 0
+	machine password timeout = 604800
 
 	private dir = $m/private
 	lock directory = $m/lock
