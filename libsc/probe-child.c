@@ -7,11 +7,18 @@
  * time; taking turns on a lock made a silent DC hold every other DC's
  * netlogon probe up.  Each DC's netlogon path therefore runs in a child
  * of its own: the child is a fork, so the secrets it presents are
- * already in its memory and never cross a pipe, a file or argv; what
+ * already in its memory and never cross a socket, a file or argv; what
  * comes back is the attempts (no secret: a one-way fingerprint at most)
  * in a line format, one line per attempt as soon as it is made.  At the
  * deadline the child is killed; the lines it sent so far still count
  * (a rejection already seen must reach the lockout memory).
+ *
+ * The children are forked while the process has one thread (before
+ * --all-dcs starts its threads): a fork while other threads run copies
+ * whatever lock they hold at that instant (the sanitizers' allocator,
+ * a pthread_once in progress) into a child that then waits on it for
+ * ever.  Each child answers requests ("go ...") until its parent closes
+ * the socket or kills it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +30,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "sc-private.h"
@@ -32,28 +40,27 @@
 
 struct sci_child {
 	pid_t pid;		/* 0 once reaped */
-	int fd;			/* read end; -1 when closed */
-	char *text;		/* what the child sent so far */
+	int fd;			/* our end of the socketpair; -1 closed */
+	char *text;		/* what the child sent for this request */
 	size_t len;
 };
 
-static void reap(struct sci_child *c, bool kill_it)
+static void reap(struct sci_child *c)
 {
 	int status;
 
 	if (c->pid <= 0)
 		return;
-	if (kill_it)
-		kill(c->pid, SIGKILL);
+	kill(c->pid, SIGKILL);
 	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	c->pid = 0;
 }
 
-/* An early talloc_free (an error path) must not leave a child behind. */
+/* Freeing the handle ends the child, whatever it is doing. */
 static int child_destructor(struct sci_child *c)
 {
-	reap(c, true);
+	reap(c);
 	if (c->fd >= 0)
 		close(c->fd);
 	return 0;
@@ -62,7 +69,7 @@ static int child_destructor(struct sci_child *c)
 static bool write_all(int fd, const char *buf, size_t len)
 {
 	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
+		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -79,24 +86,57 @@ bool sci_child_send(int fd, const char *text)
 	return text != NULL && write_all(fd, text, strlen(text));
 }
 
+/* Only fd (and stdin/out/err) stay open: no copy of a socket, lock or
+ * pipe of the parent lives on in the child. */
+static void close_others(int fd)
+{
+	if (fd > 3)
+		close_range(3, (unsigned)fd - 1, 0);
+	close_range((unsigned)fd + 1, ~0U, 0);
+}
+
+/* One request line (without its newline); false at EOF. */
+static bool read_request(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	while (n + 1 < size) {
+		ssize_t r = read(fd, buf + n, 1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		if (buf[n] == '\n')
+			break;
+		n++;
+	}
+	buf[n] = '\0';
+	return true;
+}
+
 /*
- * The child's side: no core dump (its memory holds the secrets), run
- * fn, send its closing text, and leave without running the parent's
- * exit handlers or flushing its stdio buffers.
+ * The child's side: no core dump (its memory holds the secrets), one
+ * answer per request until the parent goes away, and leave without
+ * running the parent's exit handlers or flushing its stdio buffers.
  */
 static void child_main(int fd, sci_child_fn fn, void *data)
 {
 	struct rlimit no_core = { 0, 0 };
-	TALLOC_CTX *mem;
-	char *text;
+	char request[256];
 
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	setrlimit(RLIMIT_CORE, &no_core);
-	signal(SIGPIPE, SIG_DFL);
-	mem = talloc_new(NULL);
-	text = mem != NULL ? fn(mem, data, fd) : NULL;
-	sci_child_send(fd, text != NULL ? text : "rc 1 0 0 out of memory\n");
-	sci_child_send(fd, "end\n");
+	close_others(fd);
+	while (read_request(fd, request, sizeof(request))) {
+		TALLOC_CTX *mem = talloc_new(NULL);
+		char *text = mem != NULL ? fn(mem, data, request, fd) : NULL;
+
+		sci_child_send(fd, text != NULL ? text :
+			       "rc 1 0 0 out of memory\n");
+		sci_child_send(fd, "end\n");
+		talloc_free(mem);
+	}
 	_exit(0);
 }
 
@@ -105,7 +145,7 @@ enum sc_rc sci_child_start(TALLOC_CTX *mem_ctx, sci_child_fn fn, void *data,
 			   struct sc_error **err_out)
 {
 	struct sci_child *c;
-	int p[2];
+	int sv[2];
 
 	c = talloc_zero(mem_ctx, struct sci_child);
 	if (c == NULL)
@@ -113,18 +153,18 @@ enum sc_rc sci_child_start(TALLOC_CTX *mem_ctx, sci_child_fn fn, void *data,
 				 0, "out of memory");
 	c->fd = -1;
 	talloc_set_destructor(c, child_destructor);
-	if (pipe2(p, O_CLOEXEC) != 0) {
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
 		talloc_free(c);
 		return sci_error(mem_ctx, err_out, SC_EINTERNAL,
-				 SC_ERRDOM_ERRNO, errno, "pipe: %s",
+				 SC_ERRDOM_ERRNO, errno, "socketpair: %s",
 				 strerror(errno));
 	}
 	c->pid = fork();
 	if (c->pid < 0) {
 		int err = errno;
 
-		close(p[0]);
-		close(p[1]);
+		close(sv[0]);
+		close(sv[1]);
 		c->pid = 0;
 		talloc_free(c);
 		return sci_error(mem_ctx, err_out, SC_EINTERNAL,
@@ -132,13 +172,21 @@ enum sc_rc sci_child_start(TALLOC_CTX *mem_ctx, sci_child_fn fn, void *data,
 				 strerror(err));
 	}
 	if (c->pid == 0) {
-		close(p[0]);
-		child_main(p[1], fn, data);
+		close(sv[0]);
+		child_main(sv[1], fn, data);
 	}
-	close(p[1]);
-	c->fd = p[0];
+	close(sv[1]);
+	c->fd = sv[0];
 	*child_out = c;
 	return SC_OK;
+}
+
+bool sci_child_request(struct sci_child *c, const char *request)
+{
+	c->len = 0;
+	if (c->text != NULL)
+		c->text[0] = '\0';
+	return c->pid > 0 && sci_child_send(c->fd, request);
 }
 
 /* Complete once the child's "end" line arrived. */
@@ -169,11 +217,11 @@ static bool read_some(struct sci_child *c)
 	return true;
 }
 
-enum sc_rc sci_child_finish(TALLOC_CTX *mem_ctx, struct sci_child *c,
+enum sc_rc sci_child_answer(TALLOC_CTX *mem_ctx, struct sci_child *c,
 			    double deadline, char **text_out,
 			    bool *complete_out)
 {
-	bool open = true;
+	bool open = c->pid > 0;
 
 	while (open && !text_complete(c)) {
 		double left = deadline - sci_now();
@@ -189,8 +237,9 @@ enum sc_rc sci_child_finish(TALLOC_CTX *mem_ctx, struct sci_child *c,
 			open = read_some(c);
 	}
 	*complete_out = text_complete(c);
-	/* finished: it exits by itself; otherwise its time is up */
-	reap(c, !*complete_out);
+	/* its time is up (or it died): it answers nothing more */
+	if (!*complete_out)
+		reap(c);
 	*text_out = talloc_strdup(mem_ctx, c->text != NULL ? c->text : "");
 	return *text_out != NULL ? SC_OK : SC_ENOMEM;
 }

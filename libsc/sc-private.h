@@ -78,22 +78,27 @@ uint32_t sci_netlogon_init_impl(void);
 
 /*
  * --- probe-child.c ----------------------------------------------------------
- * A piece of probing in a forked child, killed at a deadline.  fn runs in
- * the child; it may send lines on fd as it goes (sci_child_send) and
- * returns its closing text; "end\n" follows.  Nothing secret may be sent:
- * attempts carry a one-way fingerprint at most.
+ * Probing in a forked child, killed at a deadline.  Fork only while the
+ * process has one thread.  For each request line the child calls fn,
+ * which may send lines on fd as it goes (sci_child_send) and returns its
+ * closing text; "end\n" follows.  Nothing secret may be sent: attempts
+ * carry a one-way fingerprint at most.
  */
 struct sci_child;
-typedef char *(*sci_child_fn)(TALLOC_CTX *mem_ctx, void *data, int fd);
+typedef char *(*sci_child_fn)(TALLOC_CTX *mem_ctx, void *data,
+			      const char *request, int fd);
 enum sc_rc sci_child_start(TALLOC_CTX *mem_ctx, sci_child_fn fn, void *data,
 			   struct sci_child **child_out,
 			   struct sc_error **err_out);
 bool sci_child_send(int fd, const char *text);
+/* Send one request line (with its "\n"); false when the child is gone. */
+bool sci_child_request(struct sci_child *child, const char *request);
 /*
- * Everything the child sent until its "end" line or deadline (then it is
- * killed); *complete_out says which.  The child is reaped either way.
+ * Everything the child sent for the request until its "end" line, or
+ * until deadline: then the child is killed and reaped and answers
+ * nothing more.  *complete_out says which.
  */
-enum sc_rc sci_child_finish(TALLOC_CTX *mem_ctx, struct sci_child *child,
+enum sc_rc sci_child_answer(TALLOC_CTX *mem_ctx, struct sci_child *child,
 			    double deadline, char **text_out,
 			    bool *complete_out);
 /* One line per attempt ("a ..."), one for the result ("rc ..."). */

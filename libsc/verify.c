@@ -7,6 +7,7 @@
  * earlier run are not presented again (their remembered answer is used)
  * until they change or the caller asks for a recheck.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -59,11 +60,16 @@ struct run {
 	const char *keep_cc;		/* out: this DC's TGT, kept for others */
 	bool keep;			/* keep the TGT instead of destroying it */
 	/*
-	 * In the netlogon child (probe-child.c): each attempt goes to
-	 * child_fd as it is made, and the parent records it.
+	 * This DC's netlogon child (probe-child.c), forked while the
+	 * process had one thread.  In the child itself: each attempt goes
+	 * to child_fd as it is made, the parent records and narrates it,
+	 * and nl_memory holds what the parent's (live) lockout memory says
+	 * of each candidate (outcome REMEMBERED, or NOT_RUN: nothing).
 	 */
+	struct sci_child *nl_child;
 	bool in_child;
 	int child_fd;
+	struct sc_attempt nl_memory[2];
 };
 
 static void state_lock(struct run *run)
@@ -287,6 +293,27 @@ static void send_attempt(struct run *run, const struct sc_attempt *a)
 	talloc_free(line);
 }
 
+/*
+ * A rejection remembered from an earlier run.  In the netlogon child the
+ * parent decided that (its memory is the live one) and said so in the
+ * request; it fills in the remembered answer itself.
+ */
+static bool in_memory(struct run *run, struct sc_dc_report *rep, int c,
+		      struct sc_attempt *a)
+{
+	const struct sc_attempt *m = &run->nl_memory[c];
+
+	if (!run->in_child)
+		return from_memory(run, rep, a);
+	if (m->outcome != SC_OUTCOME_REMEMBERED)
+		return false;
+	/* enough for wrong_password(); the parent fills in the rest */
+	a->outcome = m->outcome;
+	a->has_ntstatus = m->has_ntstatus;
+	a->ntstatus = m->ntstatus;
+	return true;
+}
+
 /* A netlogon secret to present: secrets.tdb's, or the keytab's RC4 key. */
 static bool netlogon_possible(const struct run *run)
 {
@@ -328,7 +355,7 @@ static enum sc_rc probe_netlogon(struct run *run, struct sc_dc_report *rep,
 			break;
 		}
 		memcpy(seen[c], probe.fingerprint, 17);
-		if (from_memory(run, rep, &probe) || not_tried(run, &probe)) {
+		if (in_memory(run, rep, c, &probe) || not_tried(run, &probe)) {
 			a = &probe;
 		} else {
 			rc = sc_probe_netlogon(tmp, &run->popts, &rep->dc,
@@ -352,9 +379,10 @@ static enum sc_rc probe_netlogon(struct run *run, struct sc_dc_report *rep,
 		talloc_free(tmp);
 		if (got == NULL)
 			return SC_ENOMEM;
-		narrate(run, rep, got);
 		if (run->in_child)
 			send_attempt(run, got);
+		else
+			narrate(run, rep, got);
 		if (!wrong_password(got))
 			break;
 	}
@@ -654,23 +682,35 @@ struct nl_job {
 };
 
 /*
- * In the child (a fork: the secrets are in its memory already): the
- * DC's netlogon path, with this process to itself.  The parent's lock
- * may have been held by another thread at the fork; the parent held the
- * state lock across it, so the lockout memory read here is whole.
+ * In the child (a fork: the secrets are in its memory already), for each
+ * "go R0 H0 N0 R1 H1 N1" request: the DC's netlogon path, with this
+ * process to itself; Rc says whether the parent remembers candidate c as
+ * rejected, Hc/Nc the NTSTATUS it remembers.
  */
-static char *netlogon_child(TALLOC_CTX *mem_ctx, void *data, int fd)
+static char *netlogon_child(TALLOC_CTX *mem_ctx, void *data,
+			    const char *request, int fd)
 {
 	const struct nl_job *job = data;
 	struct run run = *job->run;
 	struct sc_dc_report rep = *job->rep;
 	struct sc_error *err = NULL;
+	int r[2], h[2];
+	uint32_t nt[2];
 	enum sc_rc rc;
 
+	if (sscanf(request, "go %d %d %" SCNx32 " %d %d %" SCNx32, &r[0],
+		   &h[0], &nt[0], &r[1], &h[1], &nt[1]) != 6)
+		return sci_rc_encode(mem_ctx, SC_EINTERNAL, NULL);
 	run.lock = NULL;
 	run.mem = mem_ctx;
 	run.in_child = true;
 	run.child_fd = fd;
+	for (int c = 0; c < 2; c++) {
+		run.nl_memory[c].outcome = r[c] ? SC_OUTCOME_REMEMBERED :
+					   SC_OUTCOME_NOT_RUN;
+		run.nl_memory[c].has_ntstatus = h[c] != 0;
+		run.nl_memory[c].ntstatus = nt[c];
+	}
 	rep.attempts = NULL;
 	rep.attempt_count = 0;
 	rc = probe_netlogon(&run, &rep, &err);
@@ -678,33 +718,62 @@ static char *netlogon_child(TALLOC_CTX *mem_ctx, void *data, int fd)
 }
 
 /*
- * Start the DC's netlogon path in a child process: Samba's DCE/RPC
- * client is not thread-safe (probe-child.c), and a child that has not
- * answered by the deadline can simply be killed.
+ * Fork the DC's netlogon child.  Only while the process has one thread:
+ * sequential verify, or --all-dcs before its threads start.  job must
+ * stay where it is until the child is freed (the child uses its copy).
  */
-static enum sc_rc netlogon_start(struct run *run, struct sc_dc_report *rep,
-				 TALLOC_CTX *mem_ctx,
-				 struct sci_child **child_out,
-				 struct sc_error **err_out)
+static enum sc_rc netlogon_fork(struct run *run, struct nl_job *job,
+				TALLOC_CTX *mem_ctx,
+				struct sc_error **err_out)
 {
-	struct nl_job job = { .run = run, .rep = rep };
-	enum sc_rc rc;
+	enum sc_rc rc = sci_child_start(mem_ctx, netlogon_child, job,
+					&run->nl_child, err_out);
 
-	state_lock(run);
-	/*
-	 * The child asks its own copy of the lockout memory: a netlogon
-	 * secret it may present once more is granted here, so that the
-	 * Kerberos path of this process does not present one too.
-	 */
-	if (!run->opts->recheck)
-		sci_state_reserve(run->state, run->res->config->realm,
-				  rep->dc.name, SC_PATH_NETLOGON, time(NULL));
-	rc = sci_child_start(mem_ctx, netlogon_child, &job, child_out,
-			     err_out);
-	state_unlock(run);
 	if (rc != SC_OK)
 		keep_error(run, err_out);
 	return rc;
+}
+
+/*
+ * Start the DC's netlogon path in its child process (Samba's DCE/RPC
+ * client is not thread-safe, probe-child.c; a child that has not
+ * answered by the deadline can simply be killed), telling it which
+ * candidates the lockout memory holds.
+ */
+static enum sc_rc netlogon_start(struct run *run, struct sc_dc_report *rep,
+				 struct sc_error **err_out)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct sc_attempt m[2] = { { .path = SC_PATH_NETLOGON },
+				   { .path = SC_PATH_NETLOGON } };
+	char request[96];
+	enum sc_rc rc = SC_OK;
+
+	for (int c = 0; tmp != NULL && c < 2 && rc == SC_OK; c++) {
+		struct sc_secret *hash = NULL;
+		uint32_t kvno = 0;
+
+		rc = netlogon_hash(run, tmp, c, &hash, &kvno, err_out);
+		if (rc != SC_OK || hash == NULL)
+			continue;
+		sc_fingerprint(hash, m[c].fingerprint);
+		from_memory(run, rep, &m[c]);
+	}
+	talloc_free(tmp);
+	if (tmp == NULL)
+		return SC_ENOMEM;
+	if (rc != SC_OK) {
+		keep_error(run, err_out);
+		return rc;
+	}
+	snprintf(request, sizeof(request), "go %d %d %" PRIx32 " %d %d %"
+		 PRIx32 "\n", m[0].outcome == SC_OUTCOME_REMEMBERED,
+		 m[0].has_ntstatus, m[0].ntstatus,
+		 m[1].outcome == SC_OUTCOME_REMEMBERED, m[1].has_ntstatus,
+		 m[1].ntstatus);
+	/* a child already killed answers nothing: netlogon_finish says so */
+	sci_child_request(run->nl_child, request);
+	return SC_OK;
 }
 
 /*
@@ -713,7 +782,6 @@ static enum sc_rc netlogon_start(struct run *run, struct sc_dc_report *rep,
  * secret it was presenting got no answer.
  */
 static enum sc_rc netlogon_finish(struct run *run, struct sc_dc_report *rep,
-				  struct sci_child *child,
 				  struct sc_error **err_out)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
@@ -726,17 +794,22 @@ static enum sc_rc netlogon_finish(struct run *run, struct sc_dc_report *rep,
 
 	if (tmp == NULL)
 		return SC_ENOMEM;
-	rc = sci_child_finish(tmp, child, run->popts.deadline, &text,
+	rc = sci_child_answer(tmp, run->nl_child, run->popts.deadline, &text,
 			      &complete);
 	if (rc == SC_OK)
 		rc = sci_attempts_decode(tmp, text, &v, &n, &have_rc,
 					 &child_rc, err_out);
 	for (size_t i = 0; rc == SC_OK && i < n; i++) {
+		/* what the parent remembers, it fills in itself */
+		if (v[i].outcome == SC_OUTCOME_REMEMBERED)
+			from_memory(run, rep, &v[i]);
 		got = add_attempt(run, rep, &v[i]);
-		if (got == NULL)
+		if (got == NULL) {
 			rc = SC_ENOMEM;
-		else
-			record(run, rep, got);
+			break;
+		}
+		record(run, rep, got);
+		narrate(run, rep, got);
 	}
 	if (rc == SC_OK && have_rc && child_rc != SC_OK) {
 		rc = child_rc;
@@ -766,7 +839,8 @@ static enum sc_rc probe_dc(struct run *run, struct sc_dc_report *rep,
 			   struct sc_error **err_out)
 {
 	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
-	struct sci_child *nl_child = NULL;
+	struct nl_job job = { .run = run, .rep = rep };
+	bool own_child = false;
 	const char *ccache = NULL;
 	enum sc_rc rc = SC_OK;
 	bool again = true, stamped;
@@ -796,9 +870,16 @@ static enum sc_rc probe_dc(struct run *run, struct sc_dc_report *rep,
 	}
 probe:
 	/* netlogon in a child of its own, while Kerberos runs here */
+	if (nl && run->nl_child == NULL) {
+		/* one thread (sequential verify): fork it now */
+		rc = netlogon_fork(run, &job, tmp_ctx, err_out);
+		if (rc != SC_OK)
+			goto done;
+		own_child = true;
+	}
 	if (nl) {
 		rep->path_run[SC_PATH_NETLOGON] = true;
-		rc = netlogon_start(run, rep, tmp_ctx, &nl_child, err_out);
+		rc = netlogon_start(run, rep, err_out);
 		if (rc != SC_OK)
 			goto done;
 	}
@@ -810,9 +891,7 @@ probe:
 			goto done;
 	}
 	if (nl) {
-		rc = netlogon_finish(run, rep, nl_child, err_out);
-		talloc_free(nl_child);
-		nl_child = NULL;
+		rc = netlogon_finish(run, rep, err_out);
 		if (rc != SC_OK)
 			goto done;
 	}
@@ -871,8 +950,10 @@ probe:
 		}
 	}
 done:
-	/* an error path: the destructor kills a child still running */
+	/* the destructor ends the child, whatever it is doing */
 	talloc_free(tmp_ctx);
+	if (own_child)
+		run->nl_child = NULL;
 	if (ccache != NULL && run->keep && rc == SC_OK)
 		run->keep_cc = ccache;
 	else if (ccache != NULL)
@@ -884,6 +965,7 @@ done:
 /* One DC's probes on a thread of its own (--all-dcs). */
 struct worker {
 	struct run run;
+	struct nl_job job;		/* what its netlogon child uses */
 	struct sc_dc_report *rep;
 	enum sc_rc rc;
 	struct sc_error *err;
@@ -997,6 +1079,14 @@ static enum sc_rc probe_all(struct run *run, struct sc_dc *dcs, size_t ndc,
 			    sci_state_has_stamped(run->state,
 						  res->config->realm,
 						  dcs[i].name);
+	}
+	/* the netlogon children, while this is the only thread */
+	for (size_t i = 0; i < ndc && rc == SC_OK; i++) {
+		if (!netlogon_possible(&w[i].run))
+			continue;
+		w[i].job.run = &w[i].run;
+		w[i].job.rep = w[i].rep;
+		rc = netlogon_fork(&w[i].run, &w[i].job, w, err_out);
 	}
 	for (int round = 0; round < 2 && rc == SC_OK; round++) {
 		for (size_t i = 0; i < ndc; i++) {

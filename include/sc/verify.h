@@ -160,6 +160,12 @@ struct sc_verify_result {
 	double seconds;
 };
 
+/*
+ * The netlogon path of each DC runs in a child process of its own
+ * (Samba's DCE/RPC client is not thread-safe), forked from the calling
+ * thread: call sc_verify() while the program has one thread, as a fork
+ * beside running threads may copy a lock one of them holds.
+ */
 enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 		     struct sc_verify_result **result_out,
 		     struct sc_error **err_out);

@@ -1,8 +1,9 @@
 /*
  * Unit tests for probing in a child process (probe-child.c): attempts and
- * the result survive the line format; a child that does not finish is
- * killed at the deadline and the lines it sent before still count; a
- * half-written line is dropped, not misread.
+ * the result survive the line format; a child answers one request after
+ * another; a child that does not finish is killed at the deadline and
+ * the lines it sent before still count; a half-written line is dropped,
+ * not misread.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -91,21 +92,29 @@ static void test_partial_line(void **state)
 	talloc_free(mem);
 }
 
-static char *quick(TALLOC_CTX *mem_ctx, void *data, int fd)
+/* answers "n K" with K attempts of kvno K */
+static char *quick(TALLOC_CTX *mem_ctx, void *data, const char *request,
+		   int fd)
 {
 	struct sc_attempt a = sample();
+	int k = 0;
 
 	(void)data;
-	sci_child_send(fd, sci_attempt_encode(mem_ctx, &a));
+	sscanf(request, "n %d", &k);
+	a.kvno = (uint32_t)k;
+	for (int i = 0; i < k; i++)
+		sci_child_send(fd, sci_attempt_encode(mem_ctx, &a));
 	return sci_rc_encode(mem_ctx, SC_OK, NULL);
 }
 
 /* sends one attempt, then hangs like a probe whose DC never answers */
-static char *hangs(TALLOC_CTX *mem_ctx, void *data, int fd)
+static char *hangs(TALLOC_CTX *mem_ctx, void *data, const char *request,
+		   int fd)
 {
 	struct sc_attempt a = sample();
 
 	(void)data;
+	(void)request;
 	sci_child_send(fd, sci_attempt_encode(mem_ctx, &a));
 	for (;;)
 		pause();
@@ -124,14 +133,23 @@ static void test_child_finishes(void **state)
 
 	(void)state;
 	assert_int_equal(sci_child_start(mem, quick, NULL, &c, NULL), SC_OK);
-	assert_int_equal(sci_child_finish(mem, c, sci_now() + 10, &text,
-					  &complete), SC_OK);
-	assert_true(complete);
-	assert_int_equal(sci_attempts_decode(mem, text, &v, &n, &have_rc,
-					     &rc, NULL), SC_OK);
-	assert_int_equal(n, 1);
-	assert_true(have_rc);
-	assert_int_equal(rc, SC_OK);
+	for (int k = 1; k <= 2; k++) {
+		char req[8];
+
+		snprintf(req, sizeof(req), "n %d\n", k);
+		assert_true(sci_child_request(c, req));
+		assert_int_equal(sci_child_answer(mem, c, sci_now() + 10,
+						  &text, &complete), SC_OK);
+		assert_true(complete);
+		assert_int_equal(sci_attempts_decode(mem, text, &v, &n,
+						     &have_rc, &rc, NULL),
+				 SC_OK);
+		/* this request's answer only */
+		assert_int_equal(n, (size_t)k);
+		assert_int_equal(v[0].kvno, (uint32_t)k);
+		assert_true(have_rc);
+		assert_int_equal(rc, SC_OK);
+	}
 	talloc_free(mem);
 }
 
@@ -148,7 +166,8 @@ static void test_child_killed_at_deadline(void **state)
 
 	(void)state;
 	assert_int_equal(sci_child_start(mem, hangs, NULL, &c, NULL), SC_OK);
-	assert_int_equal(sci_child_finish(mem, c, t0 + 0.3, &text,
+	assert_true(sci_child_request(c, "go\n"));
+	assert_int_equal(sci_child_answer(mem, c, t0 + 0.3, &text,
 					  &complete), SC_OK);
 	took = sci_now() - t0;
 	assert_true(took >= 0.29 && took < 2.0);
@@ -159,6 +178,8 @@ static void test_child_killed_at_deadline(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(v[0].outcome, SC_OUTCOME_REJECTED);
 	assert_false(have_rc);
+	/* killed: it takes no more requests */
+	assert_false(sci_child_request(c, "go\n"));
 	talloc_free(mem);
 }
 
@@ -170,6 +191,7 @@ static void test_free_kills(void **state)
 
 	(void)state;
 	assert_int_equal(sci_child_start(mem, hangs, NULL, &c, NULL), SC_OK);
+	assert_true(sci_child_request(c, "go\n"));
 	talloc_free(mem);
 	/* reaped: no child of ours is left */
 	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
