@@ -10,8 +10,9 @@ sed -e "s|^\([[:space:]]*private dir[[:space:]]*=\).*|\1 $alt/private|" \
 grep -q "private dir = $alt/private" "$alt/smb.conf" || {
 	echo "Bail out! could not redirect private dir" >&2; exit 1; }
 
-snapshot() { (cd "$(dirname "$SECRETS")" && sha256sum secrets.tdb; sha256sum "$KEYTAB") ; ls -A "$STATE_DIR" 2>/dev/null || true; }
-before=$(snapshot | sha256sum | cut -c1-16)
+snapshot() { (cd "$(dirname "$SECRETS")" && sha256sum secrets.tdb; sha256sum "$KEYTAB") ; ls -A "$STATE_DIR" 2>/dev/null | grep -v '\.lock$' || true; }
+# (an empty lock file holds no state: runs that reach the DC take it)
+snapshot >"$OUT/snap.before"
 
 one_line_exit3() {
 	local what=$1 pattern=$2
@@ -40,9 +41,8 @@ chmod 644 "$alt/smb.conf"
 unpriv_netchk verify -s "$alt/smb.conf" --state-dir "$OUT/nobody-state"
 one_line_exit3 "unreadable secrets.tdb" "Permission denied \(run as root\)"
 
-# keytab: missing, garbage, truncated
-verify --keytab "FILE:$OUT/nokeytab"
-one_line_exit3 "missing keytab" "nokeytab"
+# keytab: garbage, truncated (a missing keytab is a finding, not bad
+# input: t-verify-keytab-missing)
 head -c 300 /dev/urandom >"$OUT/garbage.keytab"
 verify --keytab "FILE:$OUT/garbage.keytab"
 one_line_exit3 "garbage keytab" "garbage.keytab"
@@ -75,5 +75,6 @@ one_line_exit3 "unknown verb" "unknown verb"
 netchk verify -s /nonexistent/smb.conf
 one_line_exit3 "missing smb.conf" "/nonexistent/smb.conf"
 
-after=$(snapshot | sha256sum | cut -c1-16)
-expect_eq "$after" "$before" "stores and state untouched"
+snapshot >"$OUT/snap.after"
+if diff "$OUT/snap.before" "$OUT/snap.after" >&2; then ok "stores and state untouched"
+else not_ok "stores and state untouched"; fi
