@@ -61,6 +61,12 @@ static const char RP_ONE_ROTATOR[] =
 	"machine password timeout, sssd's renewal age, an adcli or "
 	"msktutil timer), or let sssd update secrets.tdb as well";
 
+static const char RP_FIX_ACCEPTOR[] =
+	"register the missing SPN on the machine account (adcli update "
+	"--service-name=SERVICE, 'setspn -S', 'samba-tool spn add') or "
+	"remove it from the keytab; a kvno or enctype mismatch needs the "
+	"keytab rewritten ('netchk reset --force')";
+
 /* Confirmations shared by several codes. */
 static const char CF_VERIFY_NETLOGON[] =
 	"'netchk verify': the netlogon line shows the DC's answer to each "
@@ -542,6 +548,17 @@ static const struct sc_explain_entry table[] = {
 		  "a cron job or timer left from an earlier join method"),
 	   "'netchk verify': the rotators line", RP_ONE_ROTATOR),
 
+	DG(SC_DIAG_ACCEPTOR, "acceptor", "a keytab principal cannot accept",
+	   "the machine account works, but a service principal of the "
+	   "keytab does not: the DC has no such SPN, issues its tickets "
+	   "under another kvno or enctype, or they belong to another "
+	   "account, so that service on this host fails",
+	   CAUSES("the SPN was removed from the account (or never added)",
+		  "the SPN is registered on another account",
+		  "the keytab entry is from an older kvno"),
+	   "'netchk verify': the acceptor lines; 'kvno -k KEYTAB PRINC'",
+	   RP_FIX_ACCEPTOR),
+
 	/* --- repairs ------------------------------------------------ */
 	RP(SC_REPAIR_NONE, "none", RP_NONE),
 	RP(SC_REPAIR_REWRITE_KEYTAB, "rewrite-keytab", RP_REWRITE_KEYTAB),
@@ -554,6 +571,7 @@ static const struct sc_explain_entry table[] = {
 	RP(SC_REPAIR_FIX_DNS, "fix-dns", RP_FIX_DNS),
 	RP(SC_REPAIR_ENABLE_AES, "enable-aes", RP_ENABLE_AES),
 	RP(SC_REPAIR_ONE_ROTATOR, "one-rotator", RP_ONE_ROTATOR),
+	RP(SC_REPAIR_FIX_ACCEPTOR, "fix-acceptor", RP_FIX_ACCEPTOR),
 	RP(SC_REPAIR_WAIT_REPLICATION, "wait-replication",
 	   RP_WAIT_REPLICATION),
 };

@@ -153,6 +153,16 @@ const struct sc_keytab_entry *sci_keytab_rc4_entry(const struct sc_keytab *kt,
  */
 enum sc_diag sci_enctypes_assess(struct sc_verify_result *res);
 
+/*
+ * Every principal of the keytab's newest kvno: a service ticket from dc
+ * with the machine's TGT in ccache_name, decrypted with the keytab
+ * (probe-acceptor.c).  *out NULL when nothing could be proven.
+ */
+enum sc_rc sci_probe_acceptors(TALLOC_CTX *mem_ctx, const struct sc_dc *dc,
+			       const char *realm, const char *ccache_name,
+			       const struct sc_keytab *keytab,
+			       struct sc_acceptor **out, size_t *count_out);
+
 /* Fill res->rotators; SC_DIAG_ROTATORS when two can drift, or none. */
 enum sc_diag sci_rotators_assess(struct sc_verify_result *res);
 

@@ -835,6 +835,23 @@ static enum sc_rc netlogon_finish(struct run *run, struct sc_dc_report *rep,
 	return rc;
 }
 
+/* Each principal of the keytab as an acceptor, with this DC's TGT. */
+static void prove_acceptors(struct run *run, struct sc_dc_report *rep,
+			    const char *ccache)
+{
+	if (sci_probe_acceptors(run->mem, &rep->dc, run->res->config->realm,
+				ccache, run->res->keytab, &rep->acceptors,
+				&rep->acceptor_count) != SC_OK)
+		return;
+	for (size_t i = 0; i < rep->acceptor_count; i++) {
+		const struct sc_acceptor *a = &rep->acceptors[i];
+
+		sci_message(run->opts, "%s: acceptor %s -> %s%s", rep->dc.name,
+			    a->principal, a->ok ? "ok" : "FAILED: ",
+			    a->ok ? "" : a->detail);
+	}
+}
+
 static enum sc_rc probe_dc(struct run *run, struct sc_dc_report *rep,
 			   struct sc_error **err_out)
 {
@@ -941,6 +958,8 @@ probe:
 					     rep->ldap->lockout_window);
 			state_unlock(run);
 		}
+		if (ccache != NULL && run->res->keytab != NULL)
+			prove_acceptors(run, rep, ccache);
 		if (account_seen(rep->ldap)) {
 			state_lock(run);
 			sci_state_stamp(run->state, run->res->config->realm,
@@ -1217,6 +1236,15 @@ static void apply_findings(struct run *run, struct sc_verify_result *res)
 			      SC_REPAIR_CHANGE_PASSWORD :
 			      SC_REPAIR_REWRITE_KEYTAB);
 	}
+	for (size_t i = 0; i < res->dc_count; i++)
+		for (size_t j = 0; j < res->dcs[i].acceptor_count; j++)
+			if (!res->dcs[i].acceptors[j].ok &&
+			    res->verdict.dc != NULL &&
+			    strcmp(res->verdict.dc, res->dcs[i].dc.name) == 0)
+				d = SC_DIAG_ACCEPTOR;
+	if (d == SC_DIAG_ACCEPTOR)
+		apply_finding(res, d, SC_HEALTH_BROKEN,
+			      SC_REPAIR_FIX_ACCEPTOR);
 	d = sci_rotators_assess(res);
 	for (size_t i = 0; i < res->rotator_count; i++)
 		sci_message(run->opts, "rotator: %s every %d d (%s)",

@@ -50,6 +50,8 @@ static const char *phrase(enum sc_diag d)
 	case SC_DIAG_KEYTAB_ENCTYPES: return "keytab lacks the AES keys";
 	case SC_DIAG_RC4_ONLY: return "depends on RC4";
 	case SC_DIAG_ROTATORS: return "several password rotators, or none";
+	case SC_DIAG_ACCEPTOR: return "a service principal of the keytab "
+				      "fails";
 	case SC_DIAG_COUNT: break;
 	}
 	return "?";

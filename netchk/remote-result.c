@@ -187,6 +187,66 @@ static struct sc_ldap_result *read_ldap(struct reader *r,
 	return res;
 }
 
+/* Each keytab principal as proven on that DC. */
+static void read_acceptors(struct reader *r, struct sc_dc_report *rep,
+			   const struct json *a)
+{
+	if (a == NULL || a->type != JSON_ARRAY || a->count == 0)
+		return;
+	rep->acceptors = talloc_zero_array(r->mem, struct sc_acceptor,
+					   a->count);
+	if (rep->acceptors == NULL) {
+		r->bad = true;
+		return;
+	}
+	rep->acceptor_count = a->count;
+	for (size_t i = 0; i < a->count; i++) {
+		struct sc_acceptor *x = &rep->acceptors[i];
+
+		x->principal = dup_str(r, a->items[i], "principal");
+		x->ok = json_bool(a->items[i], "ok");
+		x->got_ticket = json_bool(a->items[i], "ticket");
+		x->kvno = (uint32_t)json_num(a->items[i], "kvno", 0);
+		x->enctype = (int32_t)json_num(a->items[i], "enctype", 0);
+		x->krb5_code = (int32_t)json_num(a->items[i], "krb5_code",
+						 0);
+		x->detail = dup_str(r, a->items[i], "detail");
+	}
+}
+
+/* Enctypes and rotators: what verify found about the host itself. */
+static void read_host_findings(struct reader *r, struct sc_verify_result *res,
+			       const struct json *doc)
+{
+	const struct json *e = json_get(doc, "enctypes");
+	const struct json *rot = json_get(doc, "rotators");
+
+	if (e != NULL && e->type == JSON_OBJECT) {
+		res->enctypes.keytab = (uint32_t)json_num(e, "keytab", 0);
+		res->enctypes.has_account = !json_is_null(e, "account");
+		res->enctypes.account = (uint32_t)json_num(e, "account", 0);
+		res->enctypes.permitted = (uint32_t)json_num(e, "permitted",
+							     0);
+		res->enctypes.finding = dup_str(r, e, "finding");
+	}
+	res->rotator_finding = dup_str(r, doc, "rotator_finding");
+	if (rot == NULL || rot->type != JSON_ARRAY || rot->count == 0)
+		return;
+	res->rotators = talloc_zero_array(r->mem, struct sc_rotator,
+					  rot->count);
+	if (res->rotators == NULL) {
+		r->bad = true;
+		return;
+	}
+	res->rotator_count = rot->count;
+	for (size_t i = 0; i < rot->count; i++) {
+		res->rotators[i].name = dup_str(r, rot->items[i], "name");
+		res->rotators[i].source = dup_str(r, rot->items[i], "source");
+		res->rotators[i].interval =
+			(int)json_num(rot->items[i], "interval", 0);
+	}
+}
+
 static void read_dc(struct reader *r, struct sc_dc_report *rep,
 		    const struct json *d)
 {
@@ -212,6 +272,7 @@ static void read_dc(struct reader *r, struct sc_dc_report *rep,
 	for (int p = 0; p < SC_PATH_COUNT; p++)
 		read_path(r, rep, p, json_get(paths, path_fn(p)));
 	rep->ldap = read_ldap(r, json_get(d, "ldap"));
+	read_acceptors(r, rep, json_get(d, "acceptors"));
 }
 
 /* The configuration a keytab-only host was read from (text header). */
@@ -256,6 +317,7 @@ struct sc_verify_result *netchk_verify_from_json(TALLOC_CTX *mem_ctx,
 	res->account = dup_str(&r, doc, "account");
 	res->secrets = read_secrets(&r, json_get(stores, "secrets"));
 	res->keytab = read_keytab(&r, json_get(stores, "keytab"));
+	read_host_findings(&r, res, doc);
 	res->dcs = talloc_zero_array(res, struct sc_dc_report,
 				     dcs->count + 1);
 	if (res->dcs == NULL)

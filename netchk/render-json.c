@@ -237,6 +237,20 @@ static void render_dc(FILE *out, const struct sc_dc_report *rep)
 		jkey(out, "detail"); jstr(out, a->detail);
 		fprintf(out, ",\"seconds\":%.3f}", a->seconds);
 	}
+	fputs("],\"acceptors\":[", out);
+	for (size_t i = 0; i < rep->acceptor_count; i++) {
+		const struct sc_acceptor *a = &rep->acceptors[i];
+
+		fputs(i ? ",{" : "{", out);
+		jpair(out, "principal", a->principal);
+		fprintf(out, "\"ok\":%s,\"ticket\":%s,\"kvno\":%u,"
+			"\"enctype\":%d,\"krb5_code\":%d,",
+			a->ok ? "true" : "false",
+			a->got_ticket ? "true" : "false", a->kvno,
+			a->enctype, a->krb5_code);
+		jkey(out, "detail"); jstr(out, a->detail);
+		fputc('}', out);
+	}
 	fputs("],\"ldap\":", out);
 	if (rep->ldap == NULL) {
 		fputs("null", out);

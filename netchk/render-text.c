@@ -105,6 +105,17 @@ void netchk_render_verify_text(FILE *out, const struct sc_verify_result *res)
 				llabs(rep->ldap->clock_offset) > 300 ?
 				"FAIL" : "OK",
 				(long long)rep->ldap->clock_offset);
+		for (size_t j = 0; j < rep->acceptor_count; j++) {
+			const struct sc_acceptor *a = &rep->acceptors[j];
+
+			fprintf(out, "  %-10s %-4s %s", "acceptor",
+				a->ok ? "OK" : "FAIL", a->principal);
+			if (a->ok)
+				fprintf(out, " (kvno %u, enctype %d)\n",
+					a->kvno, a->enctype);
+			else
+				fprintf(out, ": %s\n", a->detail);
+		}
 	}
 	fprintf(out, "Diagnosis: %s\n", sc_diag_text(v->diag));
 	fprintf(out, "Repair:    %s\n", sc_repair_text(v->repair));

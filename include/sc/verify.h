@@ -45,6 +45,7 @@ enum sc_diag {
 					 * account has: kinit -k fails */
 	SC_DIAG_RC4_ONLY,		/* works only with RC4 */
 	SC_DIAG_ROTATORS,		/* several rotators, or none */
+	SC_DIAG_ACCEPTOR,		/* a keytab principal cannot accept */
 	SC_DIAG_COUNT
 };
 
@@ -61,6 +62,7 @@ enum sc_repair {
 	SC_REPAIR_WAIT_REPLICATION,	/* the DC will catch up by itself */
 	SC_REPAIR_ENABLE_AES,		/* AES on the account and krb5.conf */
 	SC_REPAIR_ONE_ROTATOR,		/* exactly one rotator */
+	SC_REPAIR_FIX_ACCEPTOR,		/* SPN or keytab of a service */
 	SC_REPAIR_COUNT
 };
 
@@ -75,8 +77,22 @@ struct sc_path_state {
 	const char *summary;		/* one line */
 };
 
+/* One principal of the account proven as an acceptor ('kvno -k'). */
+struct sc_acceptor {
+	const char *principal;
+	bool got_ticket;		/* the DC issued a service ticket */
+	bool ok;			/* and the keytab's key opened it */
+	uint32_t kvno;			/* the ticket's kvno and enctype */
+	int32_t enctype;
+	int32_t krb5_code;		/* why not, 0 when ok */
+	const char *detail;
+};
+
 struct sc_dc_report {
 	struct sc_dc dc;
+	size_t acceptor_count;
+	struct sc_acceptor *acceptors;	/* every principal of the keytab's
+					 * newest kvno, proven on this DC */
 	size_t attempt_count;
 	struct sc_attempt *attempts;	/* in the order they were made */
 	struct sc_ldap_result *ldap;	/* NULL if the path was not run */
