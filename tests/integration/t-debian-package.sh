@@ -72,7 +72,8 @@ has libsc-dev "usr/lib/$multiarch/libsc.so" \
 	"usr/lib/$multiarch/pkgconfig/libsc.pc" usr/include/sc/sc.h \
 	usr/share/man/man3/libsc.3.gz
 
-# install, and run what was installed
+# install, and run what was installed (in the lab member)
+lab_fresh
 INSTALLED=1
 if dpkg -i "$OUT/pkg/libsc0_${version}_$arch.deb" \
 	"$OUT/pkg/libsc-dev_${version}_$arch.deb" \
@@ -97,7 +98,6 @@ expect_grep stdout '^  Samba: +The SAM database' \
 
 # the timer's live check as root, then --cached as any user; the status
 # file's directory does not exist yet
-lab_fresh
 chmod 0711 "$OUT"
 mkdir -m 0755 "$OUT/pub"
 status=$OUT/pub/netchk/check-status
