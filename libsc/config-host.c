@@ -190,7 +190,7 @@ static void take_keytab(struct sc_config *c, const struct sci_sssd_conf *s,
 
 	if (keytab_override != NULL) {
 		c->keytab_name = talloc_strdup(c, keytab_override);
-		c->from.keytab = "--keytab";
+		c->from.keytab = "caller";
 	} else if (s != NULL && s->krb5_keytab != NULL) {
 		c->keytab_name = talloc_strdup(c, s->krb5_keytab);
 		c->from.keytab = from_sssd(c, s, "krb5_keytab");

@@ -44,7 +44,8 @@ static const char RP_FIX_NETWORK[] =
 	"445 and the RPC ports?); do not reset the password";
 static const char RP_FIX_DNS[] =
 	"fix DNS: the host must resolve the domain's SRV records "
-	"(_ldap._tcp.dc._msdcs), or name a DC with --server";
+	"(_ldap._tcp.dc._msdcs), or name a DC ('netchk verify --server "
+	"DC')";
 static const char RP_WAIT_REPLICATION[] =
 	"nothing on this host: let replication catch up or force it "
 	"('samba-tool drs replicate DC SOURCE NC', 'repadmin /syncall'); "

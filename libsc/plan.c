@@ -158,7 +158,7 @@ static bool plan_skew(struct sc_plan *p, const struct sc_verify_result *res)
 	p->reason = talloc_asprintf(p, "clock skew with %s (%s), past the "
 				    "Kerberos limit of %d s: no password is "
 				    "changed while the clocks disagree, "
-				    "--force included; %s",
+				    "not even a forced one; %s",
 				    dc != NULL ? dc : "the DC",
 				    when != NULL ? when : "?",
 				    res->config != NULL &&
@@ -188,15 +188,15 @@ static bool plan_disabled(struct sc_plan *p,
 	if (opts->enable && opts->have_admin) {
 		p->action = SC_PLAN_ENABLE;
 		p->cred = SC_PLAN_CRED_ADMIN;
-		p->reason = "the account is disabled and --enable was given: "
-			    "clear ACCOUNTDISABLE with administrator "
-			    "credentials";
+		p->reason = "the account is disabled and re-enabling it was "
+			    "asked for: clear ACCOUNTDISABLE with "
+			    "administrator credentials";
 		return set_steps(p, enable_steps, 2);
 	}
 	p->action = SC_PLAN_REFUSE;
 	p->reason = talloc_asprintf(p, "%s: an administrator disabled it for "
-				    "a reason; nothing is changed (--enable "
-				    "-U USER re-enables it)",
+				    "a reason; nothing is changed (an "
+				    "administrator may re-enable it)",
 				    sc_diag_text(res->verdict.diag));
 	return p->reason != NULL && set_steps(p, NULL, 0);
 }
@@ -215,7 +215,7 @@ static bool plan_admin(struct sc_plan *p, const struct sc_plan_opts *opts,
 	p->action = SC_PLAN_REFUSE;
 	p->refuse_health = SC_HEALTH_BROKEN;
 	p->reason = "the DC rejects every local secret: administrator "
-		    "credentials are needed (-U USER, or --use-ccache)";
+		    "credentials are needed";
 	return set_steps(p, NULL, 0);
 }
 
@@ -243,7 +243,7 @@ static bool plan_keytab_only(struct sc_plan *p,
 		p->action = SC_PLAN_CHANGE_OWN;
 		p->cred = SC_PLAN_CRED_KEYTAB;
 		p->reason = "healthy; rotating with the keytab's key because "
-			    "--force was given (as 'adcli update')";
+			    "a rotation was forced (as 'adcli update')";
 		return set_steps(p, keytab_change_steps, n);
 	case SC_DIAG_KEYTAB_ENCTYPES:
 		/* the keytab's RC4 key still authenticates the change */
@@ -297,7 +297,8 @@ enum sc_rc sc_plan_make(TALLOC_CTX *mem_ctx,
 			p->action = SC_PLAN_CHANGE_OWN;
 			p->cred = SC_PLAN_CRED_CURRENT;
 			p->reason = opts->force ?
-				"healthy; rotating because --force was given" :
+				"healthy; rotating because a rotation was "
+				"forced" :
 				"healthy, but the password is older than "
 				"'machine password timeout': rotating";
 			ok = set_steps(p, change_steps, 7);

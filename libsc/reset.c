@@ -17,7 +17,8 @@
  * tests/integration/t-reset-crash.sh.  NETCHK_TEST_STOP_AFTER=<step>
  * makes it SIGSTOP itself there instead, so that a test can change the
  * world (stop the DC) before it goes on (t-reset-report.sh).  Nothing
- * else reads them.
+ * else reads them, and only a build for the tests has them (meson
+ * option test_hooks; auto: with -Dtests=true).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -69,8 +70,10 @@ static void hold_off(struct rrun *r)
 	}
 }
 
+/* Only in a build for the tests (meson -Dtest_hooks, see meson.build). */
 void sci_test_hook(const char *step)
 {
+#ifdef SC_TEST_HOOKS
 	const char *want = getenv("NETCHK_TEST_CRASH_AFTER");
 	const char *pause = getenv("NETCHK_TEST_STOP_AFTER");
 
@@ -78,6 +81,7 @@ void sci_test_hook(const char *step)
 		raise(SIGKILL);
 	if (pause != NULL && strcmp(pause, step) == 0)
 		raise(SIGSTOP);
+#endif
 }
 
 struct lockfd {
@@ -736,7 +740,7 @@ static enum sc_rc pick_dc(TALLOC_CTX *mem_ctx, struct rrun *r,
 	if (tmp_ctx == NULL)
 		return SC_ENOMEM;
 	if (r->opts->verify.server != NULL) {
-		sci_message(&r->opts->verify, "Using %s, given with --server "
+		sci_message(&r->opts->verify, "Using %s, the DC the caller named "
 			    "(the PDC emulator is not looked up)", vdc->name);
 		goto done;
 	}
@@ -771,7 +775,7 @@ static enum sc_rc pick_dc(TALLOC_CTX *mem_ctx, struct rrun *r,
 			r->res->detail = talloc_asprintf(r->res, "the "
 				"administrator credentials %s: %s; nothing "
 				"changed", r->opts->admin_ccache != NULL ?
-				"(--use-ccache) are not usable" :
+				"of the ticket cache are not usable" :
 				"were rejected (not retried)", awhy);
 			goto done;
 		}
@@ -860,7 +864,7 @@ static enum sc_rc do_enable(struct rrun *r, struct sc_error **err_out)
 		r->res->detail = talloc_asprintf(r->res, "the administrator "
 			"credentials %s: %s; nothing changed",
 			r->opts->admin_ccache != NULL ?
-			"(--use-ccache) are not usable" :
+			"of the ticket cache are not usable" :
 			"were rejected (not retried)", why);
 		goto done;
 	}
@@ -1035,15 +1039,15 @@ static enum sc_rc do_change(struct rrun *r, struct sc_error **err_out)
 		r->res->health = SC_HEALTH_BROKEN;
 		r->res->detail = talloc_asprintf(r->res, "%s: %s%s",
 			!kp->authenticated ? (admin_cc != NULL ?
-			"the administrator's ticket cache (--use-ccache) "
-			"could not be used" :
+			"the administrator's ticket cache could not be "
+			"used" :
 			plan->cred == SC_PLAN_CRED_ADMIN ?
 			 "the administrator credentials were rejected "
 			 "(not retried)" : "the DC rejected the machine's "
 			 "credentials for the change") :
 			admin_cc != NULL ? "the DC's kpasswd refused the "
-			"set-password made with a ticket from the ticket "
-			"cache (--use-ccache)" :
+			"set-password made with a ticket from the "
+			"administrator's ticket cache" :
 			"the DC refused the password change",
 			kp->text ? kp->text : "",
 			kp->authenticated ? "" : "; nothing changed");
@@ -1178,9 +1182,9 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 			}
 			if (strcasecmp(want, r.cc_client) != 0) {
 				res->health = SC_HEALTH_BROKEN;
-				res->detail = talloc_asprintf(res, "-U %s does "
-					"not match the ticket cache's %s "
-					"(--use-ccache); nothing changed",
+				res->detail = talloc_asprintf(res, "the "
+					"administrator %s is not the ticket "
+					"cache's %s; nothing changed",
 					want, r.cc_client);
 				rc = SC_OK;
 				goto out_rc;

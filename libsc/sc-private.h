@@ -322,8 +322,8 @@ bool sci_wrong_secret(enum sc_path path, bool has_ntstatus, uint32_t ntstatus,
 
 /*
  * The state directory, created 0700 if missing, made 0700 if it is ours
- * with another mode; -1 (errno) for a symlink, a non-directory or a
- * directory of another user.  An O_DIRECTORY fd otherwise.
+ * with another mode; -1 (errno) for a non-directory or a directory of
+ * another user.  An O_DIRECTORY fd otherwise.
  */
 int sci_state_dir_open(const char *dir);
 

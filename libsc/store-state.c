@@ -206,9 +206,9 @@ static int lock_destructor(struct sci_state *st)
 }
 
 /*
- * The state directory, made if missing, and kept 0700: it must be a real
- * directory of ours (not a symlink, not another user's), else it is not
- * used.  Returns an O_DIRECTORY fd, or -1 with errno set.
+ * The state directory, made if missing, and kept 0700: it must be a
+ * directory of ours (not another user's), else it is not used.  Returns
+ * an O_DIRECTORY fd, or -1 with errno set.
  */
 int sci_state_dir_open(const char *dir)
 {
@@ -217,7 +217,7 @@ int sci_state_dir_open(const char *dir)
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return -1;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &sb) != 0)
@@ -341,6 +341,10 @@ enum sc_rc sci_state_load(TALLOC_CTX *mem_ctx, const char *dir,
 	st->lock_fd = -1;
 	talloc_set_destructor(st, lock_destructor);
 	if (dir == NULL || (dfd = sci_state_dir_open(dir)) < 0) {
+		if (dir != NULL)
+			sci_message(narrate, "warning: %s cannot be used (%s): "
+				    "rejected secrets are not remembered",
+				    dir, strerror(errno));
 		*state_out = st;
 		return SC_OK;
 	}

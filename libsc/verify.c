@@ -192,7 +192,7 @@ static bool from_memory(struct run *run, struct sc_dc_report *rep,
 	a->krb5_code = r->krb5_code;
 	state_unlock(run);
 	a->detail = "rejected on an earlier run; not presented again "
-		    "(--recheck to present it)";
+		    "(a recheck presents it)";
 	return true;
 }
 
@@ -1146,7 +1146,8 @@ static enum sc_rc probe_all(struct run *run, struct sc_dc *dcs, size_t ndc,
 
 /*
  * A configured keytab that does not exist is a finding, not "could not
- * decide": an empty keytab stands in for it, so netlogon is still tested
+ * decide" (one the caller named is bad input, and stays an error): an
+ * empty keytab stands in for it, so netlogon is still tested
  * with secrets.tdb and the verdict says keytab-missing (reset rewrites
  * it from the good password).  Not on a keytab-only host, where the
  * keytab is the only store.
@@ -1361,8 +1362,8 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 	}
 	if (opts->all_dcs && opts->server != NULL) {
 		rc = sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE, 0,
-			       "--all-dcs probes every DC of the domain; it "
-			       "takes no --server");
+			       "every DC of the domain (all_dcs) and one "
+			       "named server exclude each other");
 		goto done;
 	}
 	if (opts->host != NULL && !valid_host(opts->host)) {
@@ -1395,7 +1396,8 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 		rc = sc_keytab_load(res, res->config->keytab_name,
 				    res->account, res->config->realm,
 				    &res->keytab, err_out);
-		if (rc == SC_ENOENT && !res->config->keytab_only)
+		if (rc == SC_ENOENT && opts->keytab == NULL &&
+		    !res->config->keytab_only)
 			rc = keytab_missing(res, opts, err_out);
 		if (rc != SC_OK)
 			goto done;

@@ -119,6 +119,9 @@ const char *netchk_common_problem(poptContext pc, const char *verb,
 			 "'%s' too", verb, poptPeekArg(pc));
 		return msg;
 	}
+	if (netchk_common.all_dcs && netchk_common.server != NULL)
+		return "--all-dcs probes every DC of the domain; it takes no "
+		       "--server";
 	if (netchk_common.timeout < 0 || netchk_common.timeout > 300) {
 		snprintf(msg, sizeof(msg), "--timeout: %d is not between 1 "
 			 "and 300 seconds", netchk_common.timeout);

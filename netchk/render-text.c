@@ -135,6 +135,27 @@ const char *netchk_verdict_word(enum sc_health health)
 	return "UNKNOWN";
 }
 
+/*
+ * The options that change a refused plan, in the CLI's words: libsc
+ * serves other programs too and names no flag of netchk's.
+ */
+static const char *plan_hint(const struct sc_plan *p,
+			     const struct sc_verify_result *b)
+{
+	if (p->action != SC_PLAN_REFUSE)
+		return NULL;
+	switch (b->verdict.diag) {
+	case SC_DIAG_ACCOUNT_DISABLED:
+		return "--enable -U USER re-enables it";
+	case SC_DIAG_ALL_REJECTED:
+		return "-U USER, or --use-ccache";
+	case SC_DIAG_CLOCK_SKEW:
+		return "--force does not override it";
+	default:
+		return NULL;
+	}
+}
+
 /* reset: before, plan, what changed, after */
 void netchk_render_reset_text(FILE *out, const struct sc_reset_result *r)
 {
@@ -149,8 +170,11 @@ void netchk_render_reset_text(FILE *out, const struct sc_reset_result *r)
 		fprintf(out, "Journal: a pending change was %s\n",
 			r->journal_finished ? "finished" : "settled");
 	if (p != NULL && !r->journal_finished) {
-		fprintf(out, "Plan:    %s: %s\n",
-			sc_plan_action_name(p->action), p->reason);
+		const char *hint = plan_hint(p, b);
+
+		fprintf(out, "Plan:    %s: %s%s%s%s\n",
+			sc_plan_action_name(p->action), p->reason,
+			hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
 		for (size_t i = 0; i < p->step_count; i++)
 			fprintf(out, "  %zu. %s (DC %s; secrets %s; keytab "
 				"%s)\n", i + 1, sc_step_name(p->steps[i]),

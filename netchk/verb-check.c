@@ -274,6 +274,24 @@ static enum check_state render(const struct check_model *m,
 	return check_render_nagios(stdout, m, th, o.verbose);
 }
 
+/*
+ * A status written at when is current at now: not older than max_age,
+ * not more than a minute ahead.  *age_out is its age, saturated: the
+ * timestamp comes from a file and may be anything.
+ */
+static bool status_current(int64_t when, int64_t now, long max_age,
+			   long long *age_out)
+{
+	int64_t age;
+
+	if (__builtin_sub_overflow(now, when, &age)) {
+		*age_out = when < 0 ? INT64_MAX : INT64_MIN;
+		return false;		/* no status is that old or new */
+	}
+	*age_out = age;
+	return age <= max_age && age >= -60;
+}
+
 /* --cached: the last live check's model, as it was. */
 static int run_cached(TALLOC_CTX *mem, const struct check_thresholds *th,
 		      bool prometheus)
@@ -281,6 +299,7 @@ static int run_cached(TALLOC_CTX *mem, const struct check_thresholds *th,
 	const char *path = o.status_file ? o.status_file :
 			   DEFAULT_STATUS_FILE;
 	long max_age = DEFAULT_MAX_AGE;
+	long long age;
 	struct check_model *m;
 	char *text, *end = NULL;
 	time_t now = time(NULL);
@@ -300,11 +319,11 @@ static int run_cached(TALLOC_CTX *mem, const struct check_thresholds *th,
 	m = check_model_load(mem, text);
 	if (m == NULL)
 		return usage_error("%s is not a netchk status file", path);
-	if (now - m->when > max_age || m->when - now > 60)
+	if (!status_current(m->when, now, max_age, &age))
 		return usage_error("the status in %s is %lld s old (more than "
 			"%ld s): is netchk-check.timer running? (last "
-			"result: %s)", path, (long long)(now - m->when),
-			max_age, check_state_name(m->state));
+			"result: %s)", path, age, max_age,
+			check_state_name(m->state));
 	return render(m, th, prometheus);
 }
 
@@ -490,11 +509,6 @@ int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 	    !range_opt("--clock-critical", o.clock_critical, false,
 		       &th.clock_crit))
 		goto done;
-	if (netchk_common.all_dcs && netchk_common.server != NULL) {
-		ret = usage_error("--all-dcs checks every DC; it takes no "
-				  "--server");
-		goto done;
-	}
 	if (cached && (host != NULL || netchk_common.server != NULL ||
 		       netchk_remote.hosts != NULL ||
 		       o.textfile != NULL || netchk_common.all_dcs)) {

@@ -108,6 +108,14 @@ then ok "build and meson install with --prefix=$opt"
 else not_ok "--prefix=$opt: $(tail -5 "$OUT/build-opt.log")"; fi
 bin=$opt/${dirs[2]}/netchk
 runs_netchk "$opt" "$bin"
+# the fault-injection hooks of the tests are not in a build without tests
+[[ -f $opt/${dirs[1]}/libsc.so.0 ]] || not_ok "$opt: no libsc.so.0 installed"
+if grep -qa 'NETCHK_TEST_' "$opt/${dirs[1]}/libsc.so.0"; then
+	not_ok "$opt: libsc holds the test hooks (NETCHK_TEST_CRASH_AFTER)"
+else ok "$opt: no test hooks in libsc (-Dtests=false)"; fi
+if grep -qa NETCHK_TEST_CRASH_AFTER "$BUILD/libsc/libsc.so.0"; then
+	ok "the tests' build has the hooks"
+else not_ok "the tests' build lacks NETCHK_TEST_CRASH_AFTER"; fi
 expect_eq "$(runpath "$bin")" "$opt/${dirs[1]}" "$opt: RUNPATH is the libdir"
 if ldconfig -p | grep -q "$opt"; then not_ok "$opt is in the loader cache"
 else ok "$opt: not in the loader cache (the RUNPATH did it)"; fi

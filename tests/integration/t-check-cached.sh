@@ -105,3 +105,17 @@ expect_eq "$(stat -c %a "$OUT/pub/new/netchk/check-status" 2>&1)" 644 \
 	"new directory: status file 0644"
 unpriv_netchk check --cached --status-file="$OUT/pub/new/netchk/check-status"
 expect_eq "$RC" "$live_rc" "new directory: --cached as nobody = live exit ($live_rc)"
+
+# A hostile or broken timestamp in the status file: UNKNOWN "stale", and
+# no arithmetic overflow on the way (UBSan in the tests' build reports it).
+for when in -9223372036854775808 9223372036854775807 -1; do
+	sed "s/^when .*/when $when/" "$OUT/pub/status2" >"$OUT/pub/status-$when"
+	check --cached=1800 --status-file="$OUT/pub/status-$when"
+	expect_rc 3 "status written at $when: UNKNOWN"
+	expect_grep stdout '^NETCHK UNKNOWN - the status in .* is ' "when $when: says it is not current"
+	expect_no_grep stderr 'runtime error' "when $when: no overflow"
+done
+# the largest MAX_AGE with the oldest timestamp
+check --cached=9223372036854775807 --status-file="$OUT/pub/status--9223372036854775808"
+expect_rc 3 "largest MAX_AGE, oldest timestamp: UNKNOWN"
+expect_no_grep stderr 'runtime error' "largest MAX_AGE: no overflow"

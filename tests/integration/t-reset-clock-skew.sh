@@ -19,7 +19,7 @@ sum0=$(md5sum "$SECRETS" "$KEYTAB")
 skewed --force
 expect_rc 2 "healthy + --force under skew: refused"
 expect_grep stdout '^Plan: +refuse: clock skew with dc1\.netchk\.test \(-6[0-9][0-9] s\), past the Kerberos limit of 300 s' "plan names the skew and the limit"
-expect_grep stdout -- '--force included' "says --force does not override it"
+expect_grep stdout -- '--force does not override it' "says --force does not override it"
 expect_grep stdout '^Changed: nothing' "nothing changed"
 expect_no_grep stdout '^(winbind|sssd)$' "nothing restarted"
 expect_eq "$(dc_attr msDS-KeyVersionNumber)" "$kv0" "DC kvno unchanged"
@@ -42,6 +42,6 @@ expect_eq "$(md5sum "$SECRETS" "$KEYTAB")" "$sum0" "stores byte-identical"
 netchk reset -s "$SMB_CONF" --state-dir "$STATE_DIR" --restart-command echo \
 	-U administrator --password-file "$OUT/good" -S dc1.netchk.test
 expect_rc 0 "real clock: admin reset, healthy"
-expect_grep stderr 'Using dc1\.netchk\.test, given with --server \(the PDC emulator is not looked up\)' "-S: no PDC lookup"
+expect_grep stderr 'Using dc1\.netchk\.test, the DC the caller named \(the PDC emulator is not looked up\)' "-S: no PDC lookup"
 expect_grep stderr 'Changing computer account on DC dc1\.netchk\.test \.\.\. done \(administrator set\)' "-S: step line names the DC"
 expect_eq "$(dc_attr msDS-KeyVersionNumber)" "$((kv0 + 1))" "DC kvno +1"

@@ -41,8 +41,10 @@ chmod 644 "$alt/smb.conf"
 unpriv_netchk verify -s "$alt/smb.conf" --state-dir "$OUT/nobody-state"
 one_line_exit3 "unreadable secrets.tdb" "Permission denied \(run as root\)"
 
-# keytab: garbage, truncated (a missing keytab is a finding, not bad
-# input: t-verify-keytab-missing)
+# keytab: missing (named with -k: bad input; the configured one missing
+# is a finding, t-verify-keytab-missing), garbage, truncated
+verify --keytab "FILE:$OUT/nokeytab"
+one_line_exit3 "missing keytab named with -k" "nokeytab"
 head -c 300 /dev/urandom >"$OUT/garbage.keytab"
 verify --keytab "FILE:$OUT/garbage.keytab"
 one_line_exit3 "garbage keytab" "garbage.keytab"

@@ -55,6 +55,13 @@ expect_rc 3 "$WHAT: could not decide"
 expect_grep stderr 'smb.conf is not a regular file \(a FIFO\)' "$WHAT: says so"
 unswap "$SMB_CONF"
 
+# The state directory is root's alone: 0700 even when it exists with
+# another mode.
+chmod 0755 "$STATE_DIR"
+WHAT="the state directory is 0755"
+run_bounded
+expect_eq "$(stat -c %a "$STATE_DIR")" 700 "the state directory is made 0700 again"
+
 WHAT="all back"
 run_bounded
 expect_rc 0 "healthy again"

@@ -157,7 +157,7 @@ static void test_host_from_files(void **state)
 	assert_string_equal(c->dns_domain, "ad.test");
 	assert_non_null(strstr(c->from.realm, "[domain/ad.test] ad_domain"));
 	assert_non_null(strstr(c->from.account, "(MEMBER9$@AD.TEST)"));
-	assert_string_equal(c->from.keytab, "--keytab");
+	assert_string_equal(c->from.keytab, "caller");
 	assert_string_equal(c->servers[0], "192.0.2.1");
 	assert_string_equal(c->servers[1], "2001:db8::1");
 	assert_null(c->servers[2]);

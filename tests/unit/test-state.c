@@ -336,7 +336,7 @@ static void test_lock(void **state)
 	talloc_free(mem);
 }
 
-/* The state directory is kept 0700; a symlink is not followed. */
+/* The state directory is kept 0700, through a symlink too. */
 static void test_dir_mode(void **state)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
@@ -351,9 +351,12 @@ static void test_dir_mode(void **state)
 	assert_int_equal(stat(dir, &sb), 0);
 	assert_int_equal(sb.st_mode & 07777, 0700);
 	talloc_free(st);
+	assert_int_equal(chmod(dir, 0750), 0);
 	assert_int_equal(symlink(dir, link), 0);
 	assert_int_equal(sci_state_load(mem, link, 1.0, NULL, &st, NULL), SC_OK);
-	assert_null(st->path);		/* memory only */
+	assert_non_null(st->path);
+	assert_int_equal(stat(dir, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0700);
 	cleanup(dir);
 	talloc_free(mem);
 }
