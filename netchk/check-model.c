@@ -462,6 +462,21 @@ static bool int64_of(const char *s, int64_t *out)
 	return true;
 }
 
+/*
+ * A time or a duration in seconds, as a status file may hold it: whatever
+ * is in the file, the renderers subtract and double these, so only
+ * 0 .. 2^40 (some 35000 years) is taken.
+ */
+static bool seconds_of(const char *s, int64_t *out)
+{
+	int64_t v;
+
+	if (!int64_of(s, &v) || v < 0 || v > ((int64_t)1 << 40))
+		return false;
+	*out = v;
+	return true;
+}
+
 /* Split "word rest": returns rest (after one space), cuts line there. */
 static char *cut(char *line)
 {
@@ -486,7 +501,7 @@ static bool load_line(struct check_model *m, char *key, char *val,
 	if (val == NULL)
 		return false;
 	if (strcmp(key, "when") == 0)
-		return int64_of(val, &m->when);
+		return seconds_of(val, &m->when);
 	if (strcmp(key, "duration") == 0) {
 		m->duration = strtod(val, NULL);
 		return true;
@@ -504,13 +519,14 @@ static bool load_line(struct check_model *m, char *key, char *val,
 	if (strcmp(key, "repair") == 0)
 		return (m->repair = unesc(m, val)) != NULL;
 	if (strcmp(key, "pw_timeout") == 0)
-		return int64_of(val, &m->pw_timeout);
+		return seconds_of(val, &m->pw_timeout);
 	if (strcmp(key, "clockskew") == 0)
-		return int64_of(val, &m->clockskew);
+		return seconds_of(val, &m->clockskew);
 	if (strcmp(key, "pw_change") == 0)
-		return (m->have_pw_change = int64_of(val, &m->pw_change));
+		return (m->have_pw_change = seconds_of(val, &m->pw_change));
 	if (strcmp(key, "last_success") == 0)
-		return (m->have_success = int64_of(val, &m->last_success));
+		return (m->have_success = seconds_of(val,
+							   &m->last_success));
 	if (strcmp(key, "keytab_kvno") == 0) {
 		m->have_kvno = int64_of(val, &n) && n >= 0;
 		m->keytab_kvno = (uint32_t)n;

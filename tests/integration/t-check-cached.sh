@@ -112,9 +112,16 @@ for when in -9223372036854775808 9223372036854775807 -1; do
 	sed "s/^when .*/when $when/" "$OUT/pub/status2" >"$OUT/pub/status-$when"
 	check --cached=1800 --status-file="$OUT/pub/status-$when"
 	expect_rc 3 "status written at $when: UNKNOWN"
-	expect_grep stdout '^NETCHK UNKNOWN - the status in .* is ' "when $when: says it is not current"
+	expect_grep stdout '^NETCHK UNKNOWN - (the status in .* is |.* is not a netchk status file)' \
+		"when $when: says it is not current"
 	expect_no_grep stderr 'runtime error' "when $when: no overflow"
 done
+# a hostile last password change: the age in the perfdata
+sed "s/^pw_change .*/pw_change -9223372036854775808/" "$OUT/pub/status2" >"$OUT/pub/status-pw"
+grep -q '^pw_change ' "$OUT/pub/status-pw" || echo "pw_change -9223372036854775808" >>"$OUT/pub/status-pw"
+check --cached=1800 --status-file="$OUT/pub/status-pw"
+expect_rc 3 "a hostile pw_change: UNKNOWN, not a status file"
+expect_no_grep stderr 'runtime error' "a hostile pw_change: no overflow"
 # the largest MAX_AGE with the oldest timestamp
 check --cached=9223372036854775807 --status-file="$OUT/pub/status--9223372036854775808"
 expect_rc 3 "largest MAX_AGE, oldest timestamp: UNKNOWN"
