@@ -1329,6 +1329,12 @@ static enum sc_rc resolve_all(TALLOC_CTX *mem_ctx, const char **names,
 	return SC_OK;
 }
 
+static void *preload_main(void *arg)
+{
+	sci_netlogon_preload();
+	return arg;
+}
+
 enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 		     struct sc_verify_result **result_out,
 		     struct sc_error **err_out)
@@ -1339,6 +1345,8 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 	struct sc_dc *dcs = NULL;
 	size_t ndc = 0;
 	double t0 = sci_now();
+	pthread_t preload;
+	bool preloading = false;
 	enum sc_rc rc;
 
 	if (tmp_ctx == NULL)
@@ -1378,6 +1386,14 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 			    err_out);
 	if (rc != SC_OK)
 		goto done;
+	/*
+	 * Loading the DCE/RPC stack is most of netlogon's cost: start it now,
+	 * while the stores are read and the DCs looked up; joined before any
+	 * fork (a child forked inside that pthread_once would hang).
+	 */
+	if (opts->paths & (1u << SC_PATH_NETLOGON))
+		preloading = pthread_create(&preload, NULL, preload_main,
+					    NULL) == 0;
 	res->account = upper_account(res, opts->host ? opts->host :
 				     res->config->netbios_name);
 	run.computer = talloc_strndup(res, res->account,
@@ -1392,7 +1408,10 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 		if (rc != SC_OK)
 			goto done;
 	}
-	if (opts->paths & ((1u << SC_PATH_KERBEROS) | (1u << SC_PATH_LDAP))) {
+	/* a keytab-only host's netlogon secret is the keytab's RC4 key */
+	if ((opts->paths & ((1u << SC_PATH_KERBEROS) | (1u << SC_PATH_LDAP))) ||
+	    (res->config->keytab_only &&
+	     (opts->paths & (1u << SC_PATH_NETLOGON)))) {
 		rc = sc_keytab_load(res, res->config->keytab_name,
 				    res->account, res->config->realm,
 				    &res->keytab, err_out);
@@ -1465,8 +1484,12 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 	}
 
 	/* once here, not in every netlogon child */
-	if (netlogon_possible(&run))
+	if (preloading) {
+		pthread_join(preload, NULL);
+		preloading = false;
+	} else if (netlogon_possible(&run)) {
 		sci_netlogon_preload();
+	}
 
 	/*
 	 * Like the host itself, use the first DC that answers; report every
@@ -1529,6 +1552,8 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 	*result_out = talloc_move(mem_ctx, &res);
 	rc = SC_OK;
 done:
+	if (preloading)
+		pthread_join(preload, NULL);
 	/*
 	 * On every way out: what a DC rejected before an error ended the
 	 * run must not be presented again.  The lockout memory matters more

@@ -22,6 +22,11 @@ expect_json '.dcs[0].paths.kerberos.status' ok "kerberos"
 expect_json '.dcs[0].paths.ldap.status' ok "ldap"
 expect_json '.verdict.diagnosis' healthy "diagnosis"
 
+# --path netlogon alone still reads the keytab for its RC4 key
+netchk2 "${V[@]}" --path netlogon --json
+expect_rc 0 "netlogon alone"
+expect_json '.dcs[0].paths.netlogon.status' ok "netlogon proven with the keytab's RC4 key"
+
 # plain text, no options at all
 netchk2 verify
 expect_rc 0 "verify with no options"
