@@ -35,6 +35,7 @@ static const char *const step_names[SC_STEP_COUNT] = {
 	[SC_STEP_CLEAR_JOURNAL] = "clear-journal",
 	[SC_STEP_VERIFY_AFTER] = "verify-after",
 	[SC_STEP_ENABLE] = "enable-account",
+	[SC_STEP_ALIGN_SECRETS] = "align-secrets",
 };
 
 const char *sc_plan_action_name(enum sc_plan_action a)
@@ -74,6 +75,14 @@ static const enum sc_step change_steps[] = {
 	SC_STEP_JOURNAL, SC_STEP_CHANGE_DC, SC_STEP_VERIFY_NEW,
 	SC_STEP_WRITE_SECRETS, SC_STEP_WRITE_KEYTAB, SC_STEP_CLEAR_JOURNAL,
 	SC_STEP_VERIFY_AFTER,
+};
+
+/* Only the previous password is accepted: secrets.tdb agrees with the
+ * DC first (when 'net changesecretpw' can take that password). */
+static const enum sc_step align_change_steps[] = {
+	SC_STEP_ALIGN_SECRETS, SC_STEP_JOURNAL, SC_STEP_CHANGE_DC,
+	SC_STEP_VERIFY_NEW, SC_STEP_WRITE_SECRETS, SC_STEP_WRITE_KEYTAB,
+	SC_STEP_CLEAR_JOURNAL, SC_STEP_VERIFY_AFTER,
 };
 
 /* A host without secrets.tdb (realmd/adcli/sssd): the keytab is the
@@ -328,7 +337,13 @@ enum sc_rc sc_plan_make(TALLOC_CTX *mem_ctx,
 		p->cred = SC_PLAN_CRED_PREVIOUS;
 		p->reason = "only the previous password is accepted: change "
 			    "the password with it, then update every store";
-		ok = set_steps(p, change_steps, 7);
+		if (res->secrets != NULL && res->secrets->previous != NULL &&
+		    res->secrets->previous->len <= SCI_NET_PW_MAX)
+			ok = set_steps(p, align_change_steps,
+				       sizeof(align_change_steps) /
+				       sizeof(align_change_steps[0]));
+		else
+			ok = set_steps(p, change_steps, 7);
 		break;
 	case SC_DIAG_SECRETS_STALE:
 		p->action = SC_PLAN_CHANGE_OWN;

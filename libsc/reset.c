@@ -369,81 +369,124 @@ static uint32_t keytab_only_keep(struct rrun *r, uint32_t kvno)
 }
 
 /*
- * Put a password the DC has confirmed (at kvno) into secrets.tdb and the
- * keytab, then clear the journal.  Idempotent, so that a run finishing a
- * crashed change can repeat any step: secrets.tdb is only written when
- * it does not hold the password yet (writing it twice would push the
- * real previous password out).
+ * What the steps of one plan hand each other (the executor's state).
+ * Steps run in the plan's order; each reads what earlier ones left.
  */
-static enum sc_rc commit(struct rrun *r, const struct sc_secret *pw,
-			 const struct pwcheck *pc, struct sc_error **err_out)
+struct xrun {
+	TALLOC_CTX *mem;		/* freed (and wiped) after the run */
+	const struct sc_secret *cred;	/* own change: the secret presented */
+	const char *kt;			/* ... or the keytab's keys */
+	const char *admin_cc;		/* admin set: --use-ccache */
+	const char *client, *target;
+	const struct sc_dc *dc;		/* the DC the change goes to */
+	bool is_pdc;
+	const struct sc_secret *pw;	/* the password the stores get */
+	struct pwcheck pc;		/* the DC's answer for pw (kvno) */
+	uint32_t keep;			/* keytab kvno kept, 0: none */
+	bool rewrite;			/* keytab from secrets.tdb only */
+};
+
+/*
+ * pw into secrets.tdb by Samba's own writer (current -> previous), read
+ * back: the write counts only when secrets.tdb then holds it.
+ */
+static enum sc_rc secrets_put(struct rrun *r, struct xrun *x,
+			      const struct sc_secret *pw, const char *what,
+			      struct sc_error **err_out)
 {
 	const struct sc_verify_result *b = r->res->before;
-	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
 	struct sc_secrets *now = NULL;
-	const struct sc_secret *outgoing = NULL;
-	struct sc_machine_names names;
-	const char **princs;
-	uint32_t keep;
 	enum sc_rc rc;
 
-	if (tmp_ctx == NULL)
-		return SC_ENOMEM;
-	if (b->config->keytab_only) {
-		keep = keytab_only_keep(r, pc->kvno);
-		goto keytab;
-	}
-	rc = sc_secrets_load(tmp_ctx, b->config->secrets_path,
+	rc = sci_secrets_write(r->res, r->opts->net_binary,
+			       b->config->smb_conf, pw, err_out);
+	if (rc != SC_OK)
+		return rc;
+	r->res->changed_secrets = true;
+	rc = sc_secrets_load(x->mem, b->config->secrets_path,
+			     b->config->workgroup, &now, err_out);
+	if (rc != SC_OK)
+		return rc;
+	if (!same_secret(now->current, pw))
+		return sci_error(r->res, err_out, SC_EINTERNAL,
+				 SC_ERRDOM_NONE, 0, "%s does not hold the %s "
+				 "password after the write",
+				 b->config->secrets_path, what);
+	return SC_OK;
+}
+
+/*
+ * write-secrets: a password the DC has confirmed (x->pw at x->pc.kvno)
+ * into secrets.tdb.  Idempotent, so that a run finishing a crashed
+ * change can repeat it: secrets.tdb is only written when it does not
+ * hold the password yet (writing it twice would push the real previous
+ * password out).  Decides which older keytab kvno stays (x->keep).
+ */
+static enum sc_rc step_write_secrets(struct rrun *r, struct xrun *x,
+				     struct sc_error **err_out)
+{
+	const struct sc_verify_result *b = r->res->before;
+	const struct sc_secret *pw = x->pw;
+	struct sc_secrets *now = NULL;
+	const struct sc_secret *outgoing = NULL;
+	enum sc_rc rc;
+
+	rc = sc_secrets_load(x->mem, b->config->secrets_path,
 			     b->config->workgroup, &now, err_out);
 	if (rc != SC_OK && rc != SC_ENOENT)
-		goto done;
+		return rc;
 	/* The password that is (or already became) secrets.tdb's previous. */
 	if (now != NULL)
 		outgoing = same_secret(now->current, pw) ? now->previous :
 			   now->current;
-	keep = pc->kvno > 1 && keep_backed(r, outgoing, pc->kvno - 1) ?
-	       pc->kvno - 1 : 0;
+	x->keep = x->pc.kvno > 1 && keep_backed(r, outgoing, x->pc.kvno - 1) ?
+		  x->pc.kvno - 1 : 0;
 	if (now == NULL || !same_secret(now->current, pw)) {
-		rc = sci_secrets_write(r->res, r->opts->net_binary,
-				       b->config->smb_conf, pw, err_out);
+		rc = secrets_put(r, x, pw, "new", err_out);
 		if (rc != SC_OK)
-			goto done;
-		now = NULL;
-		rc = sc_secrets_load(tmp_ctx, b->config->secrets_path,
-				     b->config->workgroup, &now, err_out);
-		if (rc != SC_OK)
-			goto done;
-		if (!same_secret(now->current, pw)) {
-			rc = sci_error(r->res, err_out, SC_EINTERNAL,
-				       SC_ERRDOM_NONE, 0, "%s does not hold "
-				       "the new password after the write",
-				       b->config->secrets_path);
-			goto done;
-		}
-		r->res->changed_secrets = true;
+			return rc;
 		sci_message(&r->opts->verify, "Updating %s ... done "
 			    "(current -> previous, new -> current)",
 			    b->config->secrets_path);
 	}
 	sci_test_hook("secrets");
-keytab:
-	princs = principals(tmp_ctx, r, pc);
-	if (princs == NULL) {
-		rc = SC_ENOMEM;
-		goto done;
-	}
+	return SC_OK;
+}
+
+/*
+ * write-keytab: x->pw's keys at x->pc.kvno for the machine's principals;
+ * x->keep's entries and every other account's stay.
+ */
+static enum sc_rc step_write_keytab(struct rrun *r, struct xrun *x,
+				    struct sc_error **err_out)
+{
+	const struct sc_verify_result *b = r->res->before;
+	const struct pwcheck *pc = &x->pc;
+	struct sc_machine_names names;
+	const char **princs;
+	enum sc_rc rc;
+
+	if (b->config->keytab_only)
+		x->keep = keytab_only_keep(r, pc->kvno);
+	princs = principals(x->mem, r, pc);
+	if (princs == NULL)
+		return SC_ENOMEM;
 	machine_names(r, pc, &names);
 	rc = sci_keytab_write(r->res, b->config->keytab_name, &names, princs,
-			      keytab_enctypes_from(b), pw, pc->kvno, keep,
-			      err_out);
+			      keytab_enctypes_from(b), x->pw, pc->kvno,
+			      x->keep, err_out);
 	if (rc != SC_OK)
-		goto done;
+		return rc;
 	r->res->changed_keytab = true;
 	r->res->new_kvno = pc->kvno;
-	if (keep > 0)
+	if (x->rewrite)
+		sci_message(&r->opts->verify, "Rewriting keytab %s from "
+			    "secrets.tdb ... done (kvno %u)",
+			    b->config->keytab_name, pc->kvno);
+	else if (x->keep > 0)
 		sci_message(&r->opts->verify, "Updating keytab %s ... done "
 			    "(kvno %u, kvno %u kept)", b->config->keytab_name,
-			    pc->kvno, keep);
+			    pc->kvno, x->keep);
 	else
 		sci_message(&r->opts->verify, "Updating keytab %s ... done "
 			    "(kvno %u; older keys dropped: %s)",
@@ -451,11 +494,36 @@ keytab:
 			    b->config->keytab_only ? "the DC rejected them" :
 			    "none is secrets.tdb's previous password");
 	sci_test_hook("keytab");
-	rc = sci_journal_clear(r->res, r->journal_path, err_out);
-done:
-	rescue_err(r, tmp_ctx, err_out);
-	talloc_free(tmp_ctx);
+	return SC_OK;
+}
+
+/* clear-journal: both stores hold the new password; winbindd & co. may
+ * run again. */
+static enum sc_rc step_clear_journal(struct rrun *r, struct xrun *x,
+				     struct sc_error **err_out)
+{
+	enum sc_rc rc = sci_journal_clear(r->res, r->journal_path, err_out);
+
+	hold_off(r);
 	return rc;
+}
+
+static enum sc_rc run_steps(struct rrun *r, struct xrun *x,
+			    const enum sc_step *steps, size_t n,
+			    struct sc_error **err_out);
+
+/* A password the DC has confirmed into every store, then no journal. */
+static enum sc_rc commit(struct rrun *r, struct xrun *x,
+			 struct sc_error **err_out)
+{
+	static const enum sc_step all[] = {
+		SC_STEP_WRITE_SECRETS, SC_STEP_WRITE_KEYTAB,
+		SC_STEP_CLEAR_JOURNAL,
+	};
+	bool no_tdb = r->res->before->config->keytab_only;
+
+	return run_steps(r, x, all + (no_tdb ? 1 : 0), no_tdb ? 2 : 3,
+			 err_out);
 }
 
 /*
@@ -563,9 +631,12 @@ static enum sc_rc settle_journal(struct rrun *r, bool *finished,
 		sci_message(&r->opts->verify, "A pending password change "
 			    "(journalled) is accepted by %s (kvno %u): "
 			    "finishing it", dc->name, pc.kvno);
+		struct xrun x = { .mem = tmp_ctx, .pw = j->password,
+				  .pc = pc };
+
 		/* The DC has it: the stores must follow, held off or not. */
 		(void)hold_on(r);
-		rc = commit(r, j->password, &pc, err_out);
+		rc = commit(r, &x, err_out);
 		hold_off(r);
 		if (rc == SC_OK)
 			*finished = true;
@@ -590,39 +661,34 @@ done:
 	return rc;
 }
 
-static enum sc_rc do_rewrite_keytab(struct rrun *r, struct sc_error **err_out)
+/*
+ * read-kvno (keytab rewrite): the secrets.tdb password once on the DC
+ * verify used, and the account's kvno and SPNs over LDAP bound with it.
+ */
+static enum sc_rc step_read_kvno(struct rrun *r, struct xrun *x,
+				 struct sc_error **err_out)
 {
 	const struct sc_verify_result *b = r->res->before;
 	const struct sc_dc *dc = verdict_dc(b);
-	struct sc_machine_names names;
-	struct pwcheck pc;
 	enum sc_rc rc;
 
-	rc = check_password(r->res, r, dc, b->secrets->current, &pc, err_out);
+	rc = check_password(x->mem, r, dc, b->secrets->current, &x->pc,
+			    err_out);
 	if (rc != SC_OK)
 		return rc;
-	if (pc.outcome != SC_OUTCOME_ACCEPTED || !pc.has_kvno) {
+	if (x->pc.outcome != SC_OUTCOME_ACCEPTED || !x->pc.has_kvno) {
 		r->res->detail = talloc_asprintf(r->res, "could not read the "
 			"account's kvno from %s with the secrets.tdb "
 			"password: %s", dc->name,
-			pc.detail ? pc.detail : "LDAP did not say");
+			x->pc.detail ? x->pc.detail : "LDAP did not say");
 		r->res->health = SC_HEALTH_BROKEN;
 		return SC_OK;
 	}
 	sci_message(&r->opts->verify, "%s: msDS-KeyVersionNumber is %u",
-		    dc->name, pc.kvno);
-	machine_names(r, &pc, &names);
-	rc = sci_keytab_write(r->res, b->config->keytab_name, &names,
-			      principals(r->res, r, &pc),
-			      keytab_enctypes_from(b),
-			      b->secrets->current, pc.kvno,
-			      pc.kvno > 1 ? pc.kvno - 1 : 0, err_out);
-	if (rc != SC_OK)
-		return rc;
-	r->res->changed_keytab = true;
-	r->res->new_kvno = pc.kvno;
-	sci_message(&r->opts->verify, "Rewriting keytab %s from secrets.tdb "
-		    "... done (kvno %u)", b->config->keytab_name, pc.kvno);
+		    dc->name, x->pc.kvno);
+	x->pw = b->secrets->current;
+	x->keep = x->pc.kvno > 1 ? x->pc.kvno - 1 : 0;
+	x->rewrite = true;
 	return SC_OK;
 }
 
@@ -892,192 +958,304 @@ done:
 	return rc;
 }
 
-static enum sc_rc do_change(struct rrun *r, struct sc_error **err_out)
+/* The credential an own or administrator change presents (the plan's). */
+static enum sc_rc prepare_change(struct rrun *r, struct xrun *x,
+				 struct sc_error **err_out)
 {
 	const struct sc_verify_result *b = r->res->before;
 	const struct sc_plan *plan = r->res->plan;
-	const struct sc_dc *dc = NULL;
 	const char *realm = b->config->realm;
-	bool is_pdc = false;
-	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
-	struct sci_kpasswd_result *kp = NULL;
-	const struct sc_secret *cred = NULL;
-	const char *client, *target = NULL, *kt = NULL;
-	struct sci_journal j = { 0 };
-	const char *admin_cc = NULL;
-	struct pwcheck pc;
-	enum sc_rc rc;
 
-	if (tmp_ctx == NULL)
-		return SC_ENOMEM;
 	switch (plan->cred) {
 	case SC_PLAN_CRED_CURRENT:
-		cred = b->secrets->current;
+		x->cred = b->secrets->current;
 		break;
 	case SC_PLAN_CRED_PREVIOUS:
-		cred = b->secrets->previous;
+		x->cred = b->secrets->previous;
 		break;
 	case SC_PLAN_CRED_KEYTAB:
-		kt = b->config->keytab_name;
+		x->kt = b->config->keytab_name;
 		break;
 	case SC_PLAN_CRED_ADMIN:
-		cred = r->opts->admin_password;
-		admin_cc = r->opts->admin_ccache;
+		x->cred = r->opts->admin_password;
+		x->admin_cc = r->opts->admin_ccache;
 		break;
 	default:
 		break;
 	}
 	if (plan->cred == SC_PLAN_CRED_ADMIN) {
-		client = admin_principal(tmp_ctx, r);
-		target = talloc_asprintf(tmp_ctx, "%s@%s", b->account, realm);
+		x->client = admin_principal(x->mem, r);
+		x->target = talloc_asprintf(x->mem, "%s@%s", b->account,
+					    realm);
 	} else {
-		client = talloc_asprintf(tmp_ctx, "%s@%s", b->account, realm);
+		x->client = talloc_asprintf(x->mem, "%s@%s", b->account,
+					    realm);
 	}
-	if (client == NULL || (cred == NULL && kt == NULL &&
-			       admin_cc == NULL)) {
-		rc = sci_error(r->res, err_out, SC_EINTERNAL, SC_ERRDOM_NONE,
-			       0, "cannot prepare the password change");
-		goto done;
-	}
+	if (x->client == NULL || (x->cred == NULL && x->kt == NULL &&
+				  x->admin_cc == NULL))
+		return sci_error(r->res, err_out, SC_EINTERNAL,
+				 SC_ERRDOM_NONE, 0,
+				 "cannot prepare the password change");
+	return SC_OK;
+}
+
+/*
+ * align-secrets (only the previous password is accepted): an earlier
+ * change never reached the DC (or secrets.tdb came from a backup).  Make
+ * the stores agree with the DC first, so that after the rotation
+ * secrets.tdb's previous password is the DC's previous one (what a DC
+ * that has not replicated yet still accepts), not a password no DC ever
+ * had.  A crash after this leaves a healthy host.  The plan has this
+ * step only when 'net changesecretpw' can take that password.
+ */
+static enum sc_rc step_align_secrets(struct rrun *r, struct xrun *x,
+				     struct sc_error **err_out)
+{
+	const struct sc_verify_result *b = r->res->before;
+	const struct sc_secret *prev = b->secrets->previous;
+	enum sc_rc rc;
+
+	rc = secrets_put(r, x, prev, "accepted", err_out);
+	if (rc != SC_OK)
+		return rc;
+	sci_message(&r->opts->verify, "Making %s agree with the DC ... done "
+		    "(the accepted previous password -> current)",
+		    b->config->secrets_path);
+	return SC_OK;
+}
+
+/*
+ * journal: find the DC the change goes to (the PDC emulator), hold off
+ * winbindd & co., then journal the new password (with that DC) before
+ * the DC sees it.
+ */
+static enum sc_rc step_journal(struct rrun *r, struct xrun *x,
+			       struct sc_error **err_out)
+{
+	const struct sc_verify_result *b = r->res->before;
+	const struct sc_plan *plan = r->res->plan;
+	struct sci_journal j = { 0 };
+	bool have_admin = (r->opts->admin_user != NULL &&
+			   r->opts->admin_password != NULL) ||
+			  r->opts->admin_ccache != NULL;
+	enum sc_rc rc;
+
+	rc = prepare_change(r, x, err_out);
+	if (rc != SC_OK)
+		return rc;
 	if (plan->cred == SC_PLAN_CRED_PREVIOUS &&
-	    cred->len > SCI_NET_PW_MAX) {
+	    x->cred->len > SCI_NET_PW_MAX)
 		/* Samba's own (UTF-16 random, 357 bytes as UTF-8). */
 		sci_message(&r->opts->verify, "Keeping %s as it is: its "
 			    "previous password (%zu bytes, Samba's) is longer "
 			    "than 'net changesecretpw' takes; rotating with it "
-			    "directly", b->config->secrets_path, cred->len);
-	} else if (plan->cred == SC_PLAN_CRED_PREVIOUS) {
-		struct sc_secrets *now = NULL;
-
-		/*
-		 * Only the previous password is accepted: an earlier change
-		 * never reached the DC (or secrets.tdb came from a backup).
-		 * Make the stores agree with the DC first, so that after the
-		 * rotation secrets.tdb's previous password is the DC's
-		 * previous one (what a DC that has not replicated yet still
-		 * accepts), not a password no DC ever had.  A crash after
-		 * this leaves a healthy host.
-		 */
-		rc = sci_secrets_write(r->res, r->opts->net_binary,
-				       b->config->smb_conf, cred, err_out);
-		if (rc != SC_OK)
-			goto done;
-		r->res->changed_secrets = true;
-		rc = sc_secrets_load(tmp_ctx, b->config->secrets_path,
-				     b->config->workgroup, &now, err_out);
-		if (rc != SC_OK)
-			goto done;
-		if (!same_secret(now->current, cred)) {
-			rc = sci_error(r->res, err_out, SC_EINTERNAL,
-				       SC_ERRDOM_NONE, 0, "%s does not hold "
-				       "the accepted password after the "
-				       "write; the keytab still does",
-				       b->config->secrets_path);
-			goto done;
-		}
-		sci_message(&r->opts->verify, "Making %s agree with the DC "
-			    "... done (the accepted previous password -> "
-			    "current)", b->config->secrets_path);
-	}
-	rc = pick_dc(tmp_ctx, r, cred, kt, (r->opts->admin_user != NULL &&
-		     r->opts->admin_password != NULL) ||
-		     r->opts->admin_ccache != NULL ? (plan->cred ==
-		     SC_PLAN_CRED_ADMIN ? client : admin_principal(tmp_ctx,
-		     r)) : NULL, &dc, &is_pdc, err_out);
+			    "directly", b->config->secrets_path,
+			    x->cred->len);
+	rc = pick_dc(x->mem, r, x->cred, x->kt, !have_admin ? NULL :
+		     plan->cred == SC_PLAN_CRED_ADMIN ? x->client :
+		     admin_principal(x->mem, r), &x->dc, &x->is_pdc, err_out);
 	if (rc != SC_OK || r->res->detail != NULL)
-		goto done;
-	r->res->change_dc = talloc_strdup(r->res, dc->name);
-	r->res->change_dc_is_pdc = is_pdc;
-	j.dc = talloc_strdup(tmp_ctx, dc->name);
-	j.account = talloc_strdup(tmp_ctx, b->account);
-	j.password = sci_machine_password_new(tmp_ctx);
+		return rc;
+	r->res->change_dc = talloc_strdup(r->res, x->dc->name);
+	r->res->change_dc_is_pdc = x->is_pdc;
+	j.dc = talloc_strdup(x->mem, x->dc->name);
+	j.account = talloc_strdup(x->mem, b->account);
+	j.password = sci_machine_password_new(x->mem);
 	j.when = time(NULL);
-	if (client == NULL || j.dc == NULL || j.account == NULL ||
-	    j.password == NULL || (cred == NULL && kt == NULL &&
-				   admin_cc == NULL)) {
-		rc = sci_error(r->res, err_out, SC_EINTERNAL, SC_ERRDOM_NONE,
-			       0, "cannot prepare the password change");
-		goto done;
-	}
-
+	if (j.dc == NULL || j.account == NULL || j.password == NULL)
+		return sci_error(r->res, err_out, SC_EINTERNAL,
+				 SC_ERRDOM_NONE, 0,
+				 "cannot prepare the password change");
 	if (!hold_on(r)) {
-		/* A winbindd left running could change the password itself
-		 * at the same time: no change at all. */
+		/* One left running could change the password itself at the
+		 * same time: no change at all. */
 		r->res->health = SC_HEALTH_BROKEN;
 		r->res->detail = talloc_asprintf(r->res, "a service that "
 			"caches the machine password and may change it "
 			"itself (winbindd, sssd) could not be stopped for the "
 			"change; nothing changed");
-		goto done;
+		return SC_OK;
 	}
 	rc = sci_journal_save(r->res, r->journal_path, &j, err_out);
 	if (rc != SC_OK)
-		goto done;
+		return rc;
+	x->pw = j.password;
 	sci_message(&r->opts->verify, "Journalling the new password in %s "
 		    "... done", r->journal_path);
 	sci_test_hook("journal");
+	return SC_OK;
+}
 
-	if (admin_cc != NULL)
-		rc = sci_kpasswd_ccache(tmp_ctx, realm, dc, admin_cc, target,
-					j.password, &kp, err_out);
+/* change-dc: kpasswd change (own) or set (administrator), once. */
+static enum sc_rc step_change_dc(struct rrun *r, struct xrun *x,
+				 struct sc_error **err_out)
+{
+	const char *realm = r->res->before->config->realm;
+	const struct sc_plan *plan = r->res->plan;
+	struct sci_kpasswd_result *kp = NULL;
+	enum sc_rc rc;
+
+	if (x->admin_cc != NULL)
+		rc = sci_kpasswd_ccache(x->mem, realm, x->dc, x->admin_cc,
+					x->target, x->pw, &kp, err_out);
 	else
-		rc = sci_kpasswd(tmp_ctx, realm, dc, client, cred, kt, target,
-				 j.password, &kp, err_out);
+		rc = sci_kpasswd(x->mem, realm, x->dc, x->client, x->cred,
+				 x->kt, x->target, x->pw, &kp, err_out);
 	if (rc != SC_OK) {
 		/* No answer: the DC may have it.  The journal decides later. */
 		r->res->detail = talloc_asprintf(r->res, "the change on %s "
 			"did not complete; the journal %s keeps the new "
 			"password and the next run finishes or drops it",
-			dc->name, r->journal_path);
-		goto done;
+			x->dc->name, r->journal_path);
+		return rc;
 	}
 	if (!kp->authenticated || kp->result_code != 0) {
 		/* Definitely not changed: drop the journal. */
 		rc = sci_journal_clear(r->res, r->journal_path, err_out);
 		if (rc != SC_OK)
-			goto done;
+			return rc;
 		r->res->health = SC_HEALTH_BROKEN;
 		r->res->detail = talloc_asprintf(r->res, "%s: %s%s",
-			!kp->authenticated ? (admin_cc != NULL ?
+			!kp->authenticated ? (x->admin_cc != NULL ?
 			"the administrator's ticket cache could not be "
 			"used" :
 			plan->cred == SC_PLAN_CRED_ADMIN ?
 			 "the administrator credentials were rejected "
 			 "(not retried)" : "the DC rejected the machine's "
 			 "credentials for the change") :
-			admin_cc != NULL ? "the DC's kpasswd refused the "
+			x->admin_cc != NULL ? "the DC's kpasswd refused the "
 			"set-password made with a ticket from the "
 			"administrator's ticket cache" :
 			"the DC refused the password change",
 			kp->text ? kp->text : "",
 			kp->authenticated ? "" : "; nothing changed");
-		goto done;
+		return SC_OK;
 	}
 	r->res->changed_dc = true;
 	sci_message(&r->opts->verify, "Changing computer account on %s %s "
-		    "... done (%s)", is_pdc ? "PDC" : "DC", dc->name,
+		    "... done (%s)", x->is_pdc ? "PDC" : "DC", x->dc->name,
 		    plan->cred == SC_PLAN_CRED_ADMIN ?
 		    "administrator set" : "kpasswd as the machine");
 	sci_test_hook("dc");
+	return SC_OK;
+}
 
-	rc = check_password(tmp_ctx, r, dc, j.password, &pc, err_out);
+/* verify-new: the new password once on that same DC, and its kvno. */
+static enum sc_rc step_verify_new(struct rrun *r, struct xrun *x,
+				  struct sc_error **err_out)
+{
+	enum sc_rc rc;
+
+	rc = check_password(x->mem, r, x->dc, x->pw, &x->pc, err_out);
 	if (rc != SC_OK)
-		goto done;
-	if (pc.outcome != SC_OUTCOME_ACCEPTED || !pc.has_kvno) {
+		return rc;
+	if (x->pc.outcome != SC_OUTCOME_ACCEPTED || !x->pc.has_kvno) {
 		r->res->health = SC_HEALTH_BROKEN;
 		r->res->detail = talloc_asprintf(r->res, "%s does not accept "
 			"the new password it just took (%s); the journal %s "
-			"keeps it for the next run", dc->name,
-			pc.detail ? pc.detail : "no kvno", r->journal_path);
-		goto done;
+			"keeps it for the next run", x->dc->name,
+			x->pc.detail ? x->pc.detail : "no kvno",
+			r->journal_path);
+		return SC_OK;
 	}
 	sci_message(&r->opts->verify, "Verifying the new password on %s "
-		    "... done (kvno %u)", dc->name, pc.kvno);
-	rc = commit(r, j.password, &pc, err_out);
-done:
+		    "... done (kvno %u)", x->dc->name, x->pc.kvno);
+	return SC_OK;
+}
+
+/* enable-account (do_enable above). */
+static enum sc_rc step_enable(struct rrun *r, struct xrun *x,
+			      struct sc_error **err_out)
+{
+	return do_enable(r, err_out);
+}
+
+/*
+ * verify-after: sc_verify() again.  What changed is reported whatever it
+ * says: a verification that cannot run (the DC's DNS went away) is the
+ * run's problem, not a reason to lose the result.
+ */
+static enum sc_rc step_verify_after(struct rrun *r, struct xrun *x,
+				    struct sc_error **err_out)
+{
+	struct sc_error *e = NULL;
+	enum sc_rc rc;
+
+	rc = sc_verify(r->res, &r->opts->verify, &r->res->after, &e);
+	if (rc != SC_OK) {
+		r->res->health = SC_HEALTH_UNKNOWN;
+		r->res->detail = talloc_asprintf(r->res, "the verification "
+			"after the change could not run: %s",
+			e != NULL ? e->message : sc_rc_name(rc));
+		return SC_OK;
+	}
+	r->res->health = r->res->after->verdict.health;
+	return SC_OK;
+}
+
+typedef enum sc_rc (*step_fn)(struct rrun *r, struct xrun *x,
+			      struct sc_error **err_out);
+
+/* The program: one function per plan step. */
+static const step_fn step_fns[SC_STEP_COUNT] = {
+	[SC_STEP_READ_KVNO] = step_read_kvno,
+	[SC_STEP_ALIGN_SECRETS] = step_align_secrets,
+	[SC_STEP_JOURNAL] = step_journal,
+	[SC_STEP_CHANGE_DC] = step_change_dc,
+	[SC_STEP_VERIFY_NEW] = step_verify_new,
+	[SC_STEP_WRITE_SECRETS] = step_write_secrets,
+	[SC_STEP_WRITE_KEYTAB] = step_write_keytab,
+	[SC_STEP_CLEAR_JOURNAL] = step_clear_journal,
+	[SC_STEP_VERIFY_AFTER] = step_verify_after,
+	[SC_STEP_ENABLE] = step_enable,
+};
+
+/*
+ * Run steps in order, each to completion before the next; stop at the
+ * first that fails or refuses (sets the result's detail).  Each step
+ * that ran is appended to the result's steps: a dry run's plan.steps
+ * and a real run's result.steps name the same steps.
+ */
+static enum sc_rc run_steps(struct rrun *r, struct xrun *x,
+			    const enum sc_step *steps, size_t n,
+			    struct sc_error **err_out)
+{
+	struct sc_reset_result *res = r->res;
+	enum sc_rc rc = SC_OK;
+
+	for (size_t i = 0; i < n && rc == SC_OK; i++) {
+		enum sc_step *ns;
+
+		if (steps[i] >= SC_STEP_COUNT || step_fns[steps[i]] == NULL)
+			return sci_error(res, err_out, SC_EINTERNAL,
+					 SC_ERRDOM_NONE, 0, "plan step %d "
+					 "has no executor", (int)steps[i]);
+		rc = step_fns[steps[i]](r, x, err_out);
+		if (rc != SC_OK || res->detail != NULL)
+			break;
+		ns = talloc_realloc(res, res->steps, enum sc_step,
+				    res->step_count + 1);
+		if (ns == NULL)
+			return SC_ENOMEM;
+		res->steps = ns;
+		res->steps[res->step_count++] = steps[i];
+	}
+	return rc;
+}
+
+/* The plan's steps, then whatever was held off runs again. */
+static enum sc_rc run_plan(struct rrun *r, const enum sc_step *steps,
+			   size_t n, struct sc_error **err_out)
+{
+	struct xrun x = { .mem = talloc_new(NULL) };
+	enum sc_rc rc;
+
+	if (x.mem == NULL)
+		return SC_ENOMEM;
+	rc = run_steps(r, &x, steps, n, err_out);
 	hold_off(r);
-	rescue_err(r, tmp_ctx, err_out);
-	talloc_free(tmp_ctx);
+	rescue_err(r, x.mem, err_out);
+	talloc_free(x.mem);
 	return rc;
 }
 
@@ -1238,35 +1416,21 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 	case SC_PLAN_REFUSE:
 		res->health = res->plan->refuse_health;
 		goto out;
-	case SC_PLAN_REWRITE_KEYTAB:
-		rc = do_rewrite_keytab(&r, err_out);
-		break;
-	case SC_PLAN_CHANGE_OWN:
-	case SC_PLAN_CHANGE_ADMIN:
-		rc = do_change(&r, err_out);
-		break;
-	case SC_PLAN_ENABLE:
-		rc = do_enable(&r, err_out);
+	default:
 		break;
 	}
-	if (rc != SC_OK || res->detail != NULL)
-		goto out_rc;
+	/* The plan is the program: exactly its steps, in its order. */
+	rc = run_plan(&r, res->plan->steps, res->plan->step_count, err_out);
+	goto out_rc;
 after:
-	/*
-	 * What changed is reported whatever the verify after it says: a
-	 * verify that cannot run (the DC's DNS went away) is the run's
-	 * problem, not a reason to lose the result.
-	 */
-	rc = sc_verify(res, &opts->verify, &res->after, err_out);
-	if (rc != SC_OK) {
-		fail_health = SC_HEALTH_UNKNOWN;
-		if (err_out != NULL && *err_out != NULL)
-			res->detail = talloc_asprintf(res, "the verification "
-				"after the change could not run: %s",
-				(*err_out)->message);
+	{
+		static const enum sc_step verify_only[] = {
+			SC_STEP_VERIFY_AFTER,
+		};
+
+		rc = run_plan(&r, verify_only, 1, err_out);
 		goto out_rc;
 	}
-	res->health = res->after->verdict.health;
 out:
 	rc = SC_OK;
 out_rc:

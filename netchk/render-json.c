@@ -421,7 +421,13 @@ void netchk_render_reset_json(FILE *out, const struct sc_reset_result *r,
 	fprintf(out, ",\"change_dc_is_pdc\":%s,",
 		r->change_dc_is_pdc ? "true" : "false");
 	jkey(out, "problem"); jstr(out, r->detail);
-	fputs(",\"restarted\":[", out);
+	fputs(",\"steps\":[", out);
+	for (size_t i = 0; i < r->step_count; i++) {
+		if (i)
+			fputc(',', out);
+		jstr(out, sc_step_name(r->steps[i]));
+	}
+	fputs("],\"restarted\":[", out);
 	for (size_t i = 0; restarted != NULL && restarted[i] != NULL; i++) {
 		if (i)
 			fputc(',', out);
@@ -450,7 +456,7 @@ void netchk_render_reset_failure_json(FILE *out, const char *problem)
 	      "\"kvno\":null,\"change_dc\":null,"
 	      "\"change_dc_is_pdc\":false,", out);
 	jkey(out, "problem"); jstr(out, problem);
-	fputs(",\"restarted\":[]},\"after\":null,", out);
+	fputs(",\"steps\":[],\"restarted\":[]},\"after\":null,", out);
 	jkey(out, "status"); jstr(out, sc_health_name(SC_HEALTH_UNKNOWN));
 	fprintf(out, ",\"exit_code\":%d}\n",
 		netchk_exit_of(SC_HEALTH_UNKNOWN));

@@ -41,6 +41,8 @@ enum sc_step {
 	SC_STEP_CLEAR_JOURNAL,
 	SC_STEP_VERIFY_AFTER,		/* sc_verify() again */
 	SC_STEP_ENABLE,			/* clear ACCOUNTDISABLE (LDAP) */
+	SC_STEP_ALIGN_SECRETS,		/* secrets.tdb: the accepted previous
+					 * password -> current, first */
 	SC_STEP_COUNT
 };
 
@@ -124,6 +126,8 @@ struct sc_reset_result {
 	bool change_dc_is_pdc;		/* ... as the PDC emulator */
 	const char *detail;		/* one line on failure, else NULL */
 	struct sc_verify_result *after;	/* NULL when nothing changed */
+	size_t step_count;		/* the plan's steps that ran, in */
+	enum sc_step *steps;		/* order (names as plan.steps) */
 	enum sc_health health;		/* the run's outcome */
 };
 

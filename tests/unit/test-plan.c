@@ -24,6 +24,39 @@ static struct sc_plan *plan_for(TALLOC_CTX *mem, enum sc_diag d,
 	return p;
 }
 
+/*
+ * Only the previous password is accepted: the plan lists the secrets.tdb
+ * write the executor makes first (align-secrets) when 'net
+ * changesecretpw' can take that password (<= 255 bytes), else not.
+ */
+static void test_plan_previous_align(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct sc_verify_result *r = talloc_zero(mem, struct sc_verify_result);
+	struct sc_plan_opts o = { .now = 1000000 };
+	struct sc_plan *p = NULL;
+	uint8_t pw[357];
+
+	(void)state;
+	memset(pw, 'x', sizeof(pw));
+	r->config = talloc_zero(r, struct sc_config);
+	r->secrets = talloc_zero(r, struct sc_secrets);
+	r->verdict.diag = SC_DIAG_PREVIOUS_ONLY;
+	r->verdict.health = SC_HEALTH_WARNING;
+	r->verdict.dc = "dc1.netchk.test";
+	r->secrets->previous = sc_secret_new(r, pw, 120);
+	assert_int_equal(sc_plan_make(mem, r, &o, &p, NULL), SC_OK);
+	assert_int_equal(p->step_count, 8);
+	assert_int_equal(p->steps[0], SC_STEP_ALIGN_SECRETS);
+	assert_int_equal(p->steps[1], SC_STEP_JOURNAL);
+	assert_string_equal(sc_step_name(p->steps[0]), "align-secrets");
+	r->secrets->previous = sc_secret_new(r, pw, sizeof(pw));
+	assert_int_equal(sc_plan_make(mem, r, &o, &p, NULL), SC_OK);
+	assert_int_equal(p->step_count, 7);
+	assert_int_equal(p->steps[0], SC_STEP_JOURNAL);
+	talloc_free(mem);
+}
+
 static void test_plans(void **state)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
@@ -146,6 +179,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plans),
+		cmocka_unit_test(test_plan_previous_align),
 		cmocka_unit_test(test_rotation_age),
 		cmocka_unit_test(test_skew_beats_force),
 	};
