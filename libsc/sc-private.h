@@ -349,14 +349,6 @@ enum sci_recall sci_state_recall(struct sci_state *state, const char *realm,
 				 const char *dc, enum sc_path path,
 				 const char *fingerprint, time_t now,
 				 const struct sci_reject **reject_out);
-/*
- * Grant the retry, before it is asked for, to the oldest rejection of
- * dc on path older than the window (when sci_state_recall would grant
- * one at all): for a probe that runs in a child process, which asks its
- * own copy of the memory.  True when granted.
- */
-bool sci_state_reserve(struct sci_state *state, const char *realm,
-		       const char *dc, enum sc_path path, time_t now);
 /* The realm's lockout observation window: as last read, else 30 min. */
 int64_t sci_state_window(const struct sci_state *state, const char *realm);
 void sci_state_set_window(struct sci_state *state, const char *realm,

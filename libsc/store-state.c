@@ -620,27 +620,6 @@ static bool is_granted(const struct sci_state *state,
 	       strcasecmp(r->dc, state->grant_dc) == 0;
 }
 
-bool sci_state_reserve(struct sci_state *state, const char *realm,
-		       const char *dc, enum sc_path path, time_t now)
-{
-	const struct sci_reject *oldest = NULL;
-	int64_t window = sci_state_window(state, realm);
-
-	if (state == NULL || !may_grant(state, realm, window, now))
-		return false;
-	for (size_t i = 0; i < state->count; i++) {
-		const struct sci_reject *r = &state->rejects[i];
-
-		if (r->path == path && of_dc(r, realm, dc) &&
-		    (oldest == NULL || r->when < oldest->when))
-			oldest = r;
-	}
-	if (oldest == NULL)
-		return false;
-	grant(state, oldest);
-	return state->granted;
-}
-
 /*
  * Remembered, or presented once more: a rejection older than the window
  * may go to the DC again, one per run and only while no rejection of the

@@ -280,23 +280,6 @@ static void test_window(void **state)
 					  SC_PATH_KERBEROS, kr.fingerprint,
 					  now, &r), SCI_RECALL_REMEMBERED);
 
-	/* a child's probe: the grant is reserved for it before the fork */
-	st->rejects[0].when = now - 3600;
-	talloc_free(st->rejects[1].realm);
-	st->count = 1;			/* only kr, expired */
-	sci_state_record(st, REALM, "dc1.netchk.test", &nl);	/* dc1 now */
-	st->rejects[1].when = now - 7200;
-	assert_true(sci_state_reserve(st, REALM, "dc1.netchk.test",
-				      SC_PATH_NETLOGON, now));
-	assert_int_equal(sci_state_recall(st, REALM, "dc1.netchk.test",
-					  SC_PATH_KERBEROS, kr.fingerprint,
-					  now, &r), SCI_RECALL_REMEMBERED);
-	assert_int_equal(sci_state_recall(st, REALM, "dc1.netchk.test",
-					  SC_PATH_NETLOGON, nl.fingerprint,
-					  now, &r), SCI_RECALL_RETRY);
-	assert_false(sci_state_reserve(st, REALM, "dc1.netchk.test",
-				       SC_PATH_NETLOGON, now));
-
 	/* the domain's window is kept with the memory; -1: never */
 	sci_state_set_window(st, REALM, -1);
 	assert_int_equal(sci_state_save(st, NULL), SC_OK);
