@@ -49,7 +49,7 @@ complete -c netchk -n 'not __netchk_verb' -l version -d 'show the version'
 
 # verify
 complete -c netchk -n '__netchk_using verify' -s s -l configfile -r -F -d 'smb.conf to read'
-complete -c netchk -n '__netchk_using verify' -s k -l keytab -r -F -d 'keytab to check'
+complete -c netchk -n '__netchk_using verify' -s k -l keytab -r -F -d 'keytab to check (repeatable)'
 complete -c netchk -n '__netchk_using verify' -s S -l server -x -a '(__fish_print_hostnames)' -d 'DC to verify against'
 complete -c netchk -n '__netchk_using verify' -l site -x -d 'AD site of this host, its DCs first'
 complete -c netchk -n '__netchk_using verify' -s p -l path -x -a 'netlogon kerberos ldap netlogon,kerberos kerberos,ldap netlogon,kerberos,ldap' -d 'paths to verify'
@@ -63,7 +63,7 @@ complete -c netchk -n '__netchk_using verify' -l help -d 'show the options'
 
 # reset
 complete -c netchk -n '__netchk_using reset' -s s -l configfile -r -F -d 'smb.conf to read'
-complete -c netchk -n '__netchk_using reset' -s k -l keytab -r -F -d 'keytab to repair'
+complete -c netchk -n '__netchk_using reset' -s k -l keytab -r -F -d 'keytab to repair (repeatable)'
 complete -c netchk -n '__netchk_using reset' -s S -l server -x -a '(__fish_print_hostnames)' -d 'DC to change on'
 complete -c netchk -n '__netchk_using reset' -s t -l timeout -x -a '2 5 10 30' -d 'seconds per exchange'
 complete -c netchk -n '__netchk_using reset' -s n -l dry-run -d 'print the plan, change nothing'
@@ -82,7 +82,7 @@ complete -c netchk -n '__netchk_using reset' -l help -d 'show the options'
 
 # check
 complete -c netchk -n '__netchk_using check' -s s -l configfile -r -F -d 'smb.conf to read'
-complete -c netchk -n '__netchk_using check' -s k -l keytab -r -F -d 'keytab to check'
+complete -c netchk -n '__netchk_using check' -s k -l keytab -r -F -d 'keytab to check (repeatable)'
 complete -c netchk -n '__netchk_using check' -s H -l server -x -a '(__fish_print_hostnames)' -d 'DC to check against'
 complete -c netchk -n '__netchk_using check' -l site -x -d 'AD site of this host, its DCs first'
 complete -c netchk -n '__netchk_using check' -s t -l timeout -x -a '3 5 10 30' -d 'time limit of the whole check'

@@ -229,6 +229,59 @@ static bool plan_admin(struct sc_plan *p, const struct sc_plan_opts *opts,
 }
 
 /*
+ * Every principal that failed as an acceptor on the verdict's DC got its
+ * ticket: the SPNs are the account's, a keytab's keys are not the DC's
+ * (a service keytab left at an old kvno).  New keys in every keytab
+ * repair that; a missing SPN they do not.
+ */
+static bool acceptor_keys_stale(const struct sc_verify_result *res)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < res->dc_count; i++) {
+		const struct sc_dc_report *rep = &res->dcs[i];
+
+		if (res->verdict.dc == NULL ||
+		    strcmp(rep->dc.name, res->verdict.dc) != 0)
+			continue;
+		for (size_t j = 0; j < rep->acceptor_count; j++) {
+			if (rep->acceptors[j].ok)
+				continue;
+			if (!rep->acceptors[j].got_ticket)
+				return false;
+			any = true;
+		}
+	}
+	return any;
+}
+
+/*
+ * Stale acceptor keys with --force (the repair the refusal names): new
+ * keys in every keytab; else refused as a missing SPN is.
+ */
+static bool plan_acceptor(struct sc_plan *p,
+			  const struct sc_verify_result *res,
+			  const struct sc_plan_opts *opts)
+{
+	if (!opts->force || !acceptor_keys_stale(res))
+		return plan_unfixable(p, &res->verdict);
+	if (res->config->keytab_only) {
+		p->action = SC_PLAN_CHANGE_OWN;
+		p->cred = SC_PLAN_CRED_KEYTAB;
+		p->reason = "a keytab's keys are not the DC's: rotate with "
+			    "the machine keytab's key, write every keytab";
+		return set_steps(p, keytab_change_steps,
+				 sizeof(keytab_change_steps) /
+				 sizeof(keytab_change_steps[0]));
+	}
+	p->action = SC_PLAN_REWRITE_KEYTAB;
+	p->cred = SC_PLAN_CRED_CURRENT;
+	p->reason = "a keytab's keys are not the DC's: rewrite every "
+		    "keytab from secrets.tdb, no change on the DC";
+	return set_steps(p, keytab_steps, 3);
+}
+
+/*
  * A keytab-only host: rotation as 'adcli update' does it (kpasswd
  * authenticated with the keytab's key), or an administrator's set when
  * the DC takes no local key.  The account's states a password change
@@ -267,6 +320,8 @@ static bool plan_keytab_only(struct sc_plan *p,
 		return plan_admin(p, opts, keytab_change_steps, n);
 	case SC_DIAG_ACCOUNT_DISABLED:
 		return plan_disabled(p, res, opts);
+	case SC_DIAG_ACCEPTOR:
+		return plan_acceptor(p, res, opts);
 	default:
 		return plan_unfixable(p, v);
 	}
@@ -358,6 +413,9 @@ enum sc_rc sc_plan_make(TALLOC_CTX *mem_ctx,
 		break;
 	case SC_DIAG_ACCOUNT_DISABLED:
 		ok = plan_disabled(p, res, opts);
+		break;
+	case SC_DIAG_ACCEPTOR:
+		ok = plan_acceptor(p, res, opts);
 		break;
 	default:
 		ok = plan_unfixable(p, v);

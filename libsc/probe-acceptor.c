@@ -122,8 +122,10 @@ enum sc_rc sci_probe_acceptors(TALLOC_CTX *mem_ctx, const struct sc_dc *dc,
 		rc = SC_ENOMEM;
 		goto done;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		prove_one(v, ctx, cc, me, kt, names[i], &v[i]);
+		v[i].keytab = talloc_strdup(v, keytab->name);
+	}
 	*out = v;
 	*count_out = n;
 done:

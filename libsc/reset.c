@@ -251,11 +251,11 @@ static void machine_names(struct rrun *r, const struct pwcheck *pc,
 /* The principals the new keys go to: the machine's the keytab had, else
  * the account and the SPNs a join creates. */
 static const char **principals(TALLOC_CTX *mem_ctx, struct rrun *r,
-			       const struct pwcheck *pc)
+			       const struct pwcheck *pc,
+			       const struct sc_keytab *kt)
 {
 	struct sc_machine_names m;
 	const struct sc_verify_result *b = r->res->before;
-	const struct sc_keytab *kt = b->keytab;
 	const char *realm = b->config->realm;
 	const char **p = talloc_zero_array(mem_ctx, const char *, 6);
 	size_t n = 0;
@@ -279,8 +279,8 @@ static const char **principals(TALLOC_CTX *mem_ctx, struct rrun *r,
 		p[n++] = kt->entries[i].principal;
 		p[n] = NULL;
 	}
-	if (n > 0)
-		return p;
+	if (n > 0 || kt != b->keytab)
+		return p;	/* another keytab gets only what it had */
 	host = talloc_strndup(p, b->account, strlen(b->account) - 1);
 	fqdn = pc->dns_host_name != NULL ?
 	       talloc_strdup(p, pc->dns_host_name) :
@@ -453,46 +453,72 @@ static enum sc_rc step_write_secrets(struct rrun *r, struct xrun *x,
 	return SC_OK;
 }
 
+/* One keytab of the account gets x->pw's keys at x->pc.kvno. */
+static enum sc_rc write_one_keytab(struct rrun *r, struct xrun *x,
+				   const struct sc_keytab *kt,
+				   const struct sc_keytab *enctypes_from,
+				   struct sc_error **err_out)
+{
+	const struct sc_verify_result *b = r->res->before;
+	const struct pwcheck *pc = &x->pc;
+	const char *name = kt == b->keytab || kt == NULL ?
+			   b->config->keytab_name : kt->name;
+	struct sc_machine_names names;
+	const char **princs;
+	bool keep = false;	/* x->keep's entries are in this keytab */
+	enum sc_rc rc;
+
+	princs = principals(x->mem, r, pc, kt);
+	if (princs == NULL)
+		return SC_ENOMEM;
+	if (princs[0] == NULL)
+		return SC_OK;	/* no principal of the account: nothing */
+	for (size_t i = 0; kt != NULL && i < kt->count; i++)
+		keep = keep || kt->entries[i].kvno == x->keep;
+	keep = keep || kt == b->keytab;
+	machine_names(r, pc, &names);
+	rc = sci_keytab_write(r->res, name, &names, princs, enctypes_from,
+			      x->pw, pc->kvno, keep ? x->keep : 0, err_out);
+	if (rc != SC_OK)
+		return rc;
+	if (x->rewrite)
+		sci_message(&r->opts->verify, "Rewriting keytab %s from "
+			    "secrets.tdb ... done (kvno %u)", name, pc->kvno);
+	else if (keep && x->keep > 0)
+		sci_message(&r->opts->verify, "Updating keytab %s ... done "
+			    "(kvno %u, kvno %u kept)", name, pc->kvno,
+			    x->keep);
+	else
+		sci_message(&r->opts->verify, "Updating keytab %s ... done "
+			    "(kvno %u; older keys dropped: %s)", name,
+			    pc->kvno, b->config->keytab_only ?
+			    "the DC rejected them" :
+			    "none is secrets.tdb's previous password");
+	return SC_OK;
+}
+
 /*
- * write-keytab: x->pw's keys at x->pc.kvno for the machine's principals;
- * x->keep's entries and every other account's stay.
+ * write-keytab: x->pw's keys at x->pc.kvno for the machine's principals
+ * of every keytab of the account (the machine keytab, then the others
+ * given); x->keep's entries and every other account's stay.
  */
 static enum sc_rc step_write_keytab(struct rrun *r, struct xrun *x,
 				    struct sc_error **err_out)
 {
 	const struct sc_verify_result *b = r->res->before;
-	const struct pwcheck *pc = &x->pc;
-	struct sc_machine_names names;
-	const char **princs;
 	enum sc_rc rc;
 
 	if (b->config->keytab_only)
-		x->keep = keytab_only_keep(r, pc->kvno);
-	princs = principals(x->mem, r, pc);
-	if (princs == NULL)
-		return SC_ENOMEM;
-	machine_names(r, pc, &names);
-	rc = sci_keytab_write(r->res, b->config->keytab_name, &names, princs,
-			      keytab_enctypes_from(b), x->pw, pc->kvno,
-			      x->keep, err_out);
+		x->keep = keytab_only_keep(r, x->pc.kvno);
+	rc = write_one_keytab(r, x, b->keytab, keytab_enctypes_from(b),
+			      err_out);
+	for (size_t i = 0; rc == SC_OK && i < b->more_keytab_count; i++)
+		rc = write_one_keytab(r, x, b->more_keytabs[i],
+				      b->more_keytabs[i], err_out);
 	if (rc != SC_OK)
 		return rc;
 	r->res->changed_keytab = true;
-	r->res->new_kvno = pc->kvno;
-	if (x->rewrite)
-		sci_message(&r->opts->verify, "Rewriting keytab %s from "
-			    "secrets.tdb ... done (kvno %u)",
-			    b->config->keytab_name, pc->kvno);
-	else if (x->keep > 0)
-		sci_message(&r->opts->verify, "Updating keytab %s ... done "
-			    "(kvno %u, kvno %u kept)", b->config->keytab_name,
-			    pc->kvno, x->keep);
-	else
-		sci_message(&r->opts->verify, "Updating keytab %s ... done "
-			    "(kvno %u; older keys dropped: %s)",
-			    b->config->keytab_name, pc->kvno,
-			    b->config->keytab_only ? "the DC rejected them" :
-			    "none is secrets.tdb's previous password");
+	r->res->new_kvno = x->pc.kvno;
 	sci_test_hook("keytab");
 	return SC_OK;
 }

@@ -835,21 +835,38 @@ static enum sc_rc netlogon_finish(struct run *run, struct sc_dc_report *rep,
 	return rc;
 }
 
-/* Each principal of the keytab as an acceptor, with this DC's TGT. */
+/* Each principal of one keytab as an acceptor, appended to rep's. */
+static void prove_keytab(struct run *run, struct sc_dc_report *rep,
+			 const char *ccache, const struct sc_keytab *kt)
+{
+	struct sc_acceptor *got = NULL, *all;
+	size_t n = 0;
+
+	if (sci_probe_acceptors(run->mem, &rep->dc, run->res->config->realm,
+				ccache, kt, &got, &n) != SC_OK || n == 0)
+		return;
+	all = talloc_realloc(run->mem, rep->acceptors, struct sc_acceptor,
+			     rep->acceptor_count + n);
+	if (all == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct sc_acceptor *a = &got[i];
+
+		all[rep->acceptor_count++] = *a;
+		sci_message(run->opts, "%s: acceptor %s (%s) -> %s%s",
+			    rep->dc.name, a->principal, a->keytab,
+			    a->ok ? "ok" : "FAILED: ", a->ok ? "" : a->detail);
+	}
+	rep->acceptors = all;
+}
+
+/* Each principal of every keytab as an acceptor, with this DC's TGT. */
 static void prove_acceptors(struct run *run, struct sc_dc_report *rep,
 			    const char *ccache)
 {
-	if (sci_probe_acceptors(run->mem, &rep->dc, run->res->config->realm,
-				ccache, run->res->keytab, &rep->acceptors,
-				&rep->acceptor_count) != SC_OK)
-		return;
-	for (size_t i = 0; i < rep->acceptor_count; i++) {
-		const struct sc_acceptor *a = &rep->acceptors[i];
-
-		sci_message(run->opts, "%s: acceptor %s -> %s%s", rep->dc.name,
-			    a->principal, a->ok ? "ok" : "FAILED: ",
-			    a->ok ? "" : a->detail);
-	}
+	prove_keytab(run, rep, ccache, run->res->keytab);
+	for (size_t i = 0; i < run->res->more_keytab_count; i++)
+		prove_keytab(run, rep, ccache, run->res->more_keytabs[i]);
 }
 
 static enum sc_rc probe_dc(struct run *run, struct sc_dc_report *rep,
@@ -1198,6 +1215,39 @@ static bool valid_host(const char *h)
 	return true;
 }
 
+/*
+ * The other keytabs given (service keytabs): the account's principals in
+ * each, proven as acceptors beside the machine keytab's.  One that cannot
+ * be read is an error, as the first --keytab is.
+ */
+static enum sc_rc load_more_keytabs(struct sc_verify_result *res,
+				    const struct sc_verify_opts *opts,
+				    struct sc_error **err_out)
+{
+	size_t n = 0;
+
+	while (opts->more_keytabs != NULL && opts->more_keytabs[n] != NULL)
+		n++;
+	res->more_keytabs = talloc_zero_array(res, struct sc_keytab *, n + 1);
+	if (res->more_keytabs == NULL)
+		return SC_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct sc_keytab *kt = NULL;
+		enum sc_rc rc = sc_keytab_load(res, opts->more_keytabs[i],
+					       res->account,
+					       res->config->realm, &kt,
+					       err_out);
+
+		if (rc != SC_OK)
+			return rc;
+		res->more_keytabs[res->more_keytab_count++] = kt;
+		sci_message(opts, "Read keytab %s: %zu entr%s (highest kvno "
+			    "%u)", kt->name, kt->count, kt->count == 1 ? "y" :
+			    "ies", sc_keytab_max_kvno(kt));
+	}
+	return SC_OK;
+}
+
 /* A finding about the host replaces a healthy (or keytab-extra) verdict. */
 static void apply_finding(struct sc_verify_result *res, enum sc_diag d,
 			  enum sc_health h, enum sc_repair r)
@@ -1428,6 +1478,9 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 				goto done;
 		}
 	}
+	rc = load_more_keytabs(res, opts, err_out);
+	if (rc != SC_OK)
+		goto done;
 	if (res->config->keytab_only &&
 	    (opts->paths & (1u << SC_PATH_NETLOGON)))
 		netlogon_testable(opts, res);

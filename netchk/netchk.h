@@ -40,7 +40,7 @@ struct netchk_verb {
  */
 struct netchk_common {
 	char *configfile;		/* -s */
-	char *keytab;			/* -k */
+	const char **keytabs;		/* every -k, NULL-terminated */
 	char *state_dir;		/* --state-dir */
 	char *server;			/* -S (check: -H) */
 	char *site;			/* --site */
@@ -133,6 +133,7 @@ bool netchk_admin_creds(TALLOC_CTX *mem_ctx, bool need_password,
 			const char **ccache_out);
 
 /* The common options into verify's options (every path). */
+const char *netchk_common_keytab(void);
 void netchk_common_verify_opts(struct sc_verify_opts *vo, const char *host);
 
 int netchk_verify(const struct netchk_verb *verb, int argc,

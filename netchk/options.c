@@ -15,8 +15,9 @@ struct netchk_common netchk_common;
 const struct poptOption netchk_conf_options[] = {
 	{ "configfile", 's', POPT_ARG_STRING, &netchk_common.configfile, 0,
 	  "smb.conf to read (default /etc/samba/smb.conf)", "FILE" },
-	{ "keytab", 'k', POPT_ARG_STRING, &netchk_common.keytab, 0,
-	  "the machine's keytab (default: the one Samba uses)", "KEYTAB" },
+	{ "keytab", 'k', POPT_ARG_ARGV, &netchk_common.keytabs, 0,
+	  "the machine's keytab (default: the one Samba uses); again for "
+	  "each other keytab holding the account's keys", "KEYTAB" },
 	POPT_TABLEEND
 };
 
@@ -131,10 +132,19 @@ const char *netchk_common_problem(poptContext pc, const char *verb,
 	return NULL;
 }
 
+/* The first --keytab, NULL: none given. */
+const char *netchk_common_keytab(void)
+{
+	return netchk_common.keytabs != NULL ? netchk_common.keytabs[0] :
+	       NULL;
+}
+
 void netchk_common_verify_opts(struct sc_verify_opts *vo, const char *host)
 {
 	vo->smb_conf = netchk_common.configfile;
-	vo->keytab = netchk_common.keytab;
+	vo->keytab = netchk_common_keytab();
+	vo->more_keytabs = vo->keytab != NULL ? netchk_common.keytabs + 1 :
+			   NULL;
 	vo->server = netchk_common.server;
 	vo->site = netchk_common.site;
 	vo->host = host;

@@ -204,6 +204,7 @@ static void read_acceptors(struct reader *r, struct sc_dc_report *rep,
 		struct sc_acceptor *x = &rep->acceptors[i];
 
 		x->principal = dup_str(r, a->items[i], "principal");
+		x->keytab = dup_str(r, a->items[i], "keytab");
 		x->ok = json_bool(a->items[i], "ok");
 		x->got_ticket = json_bool(a->items[i], "ticket");
 		x->kvno = (uint32_t)json_num(a->items[i], "kvno", 0);

@@ -91,8 +91,8 @@ void netchk_fwd_common(TALLOC_CTX *mem_ctx, struct netchk_fwd *f)
 
 	if (c->configfile != NULL)
 		netchk_fwd_add(mem_ctx, f, "--configfile", c->configfile);
-	if (c->keytab != NULL)
-		netchk_fwd_add(mem_ctx, f, "--keytab", c->keytab);
+	for (size_t i = 0; c->keytabs != NULL && c->keytabs[i] != NULL; i++)
+		netchk_fwd_add(mem_ctx, f, "--keytab", c->keytabs[i]);
 	if (c->state_dir != NULL)
 		netchk_fwd_add(mem_ctx, f, "--state-dir", c->state_dir);
 	if (c->server != NULL)

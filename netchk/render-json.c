@@ -78,6 +78,32 @@ static const char *match_name(enum sc_key_match m)
 	return "unknown";
 }
 
+/* A keytab: the account's entries and how they match secrets.tdb. */
+static void render_keytab(FILE *out, const struct sc_keytab *kt)
+{
+	if (kt == NULL) {
+		fputs("null", out);
+		return;
+	}
+	fputc('{', out);
+	jkey(out, "name"); jstr(out, kt->name);
+	fprintf(out, ",\"max_kvno\":%" PRIu32 ",\"other_entries\":%zu,"
+		"\"entries\":[", sc_keytab_max_kvno(kt), kt->other_count);
+	for (size_t i = 0; i < kt->count; i++) {
+		const struct sc_keytab_entry *e = &kt->entries[i];
+
+		fputs(i ? ",{" : "{", out);
+		jkey(out, "principal"); jstr(out, e->principal);
+		fprintf(out, ",\"kvno\":%" PRIu32 ",\"enctype\":%" PRId32 ",",
+			e->kvno, e->enctype);
+		jkey(out, "enctype_name"); jstr(out, e->enctype_name);
+		fputc(',', out);
+		jkey(out, "matches"); jstr(out, match_name(e->match));
+		fputc('}', out);
+	}
+	fputs("]}", out);
+}
+
 static void render_stores(FILE *out, const struct sc_verify_result *res)
 {
 	const struct sc_secrets *s = res->secrets;
@@ -106,27 +132,13 @@ static void render_stores(FILE *out, const struct sc_verify_result *res)
 	}
 	fputc(',', out);
 	jkey(out, "keytab");
-	if (kt == NULL) {
-		fputs("null", out);
-		return;
+	render_keytab(out, kt);
+	fputs(",\"more_keytabs\":[", out);
+	for (size_t i = 0; i < res->more_keytab_count; i++) {
+		fputs(i ? "," : "", out);
+		render_keytab(out, res->more_keytabs[i]);
 	}
-	fputc('{', out);
-	jkey(out, "name"); jstr(out, kt->name);
-	fprintf(out, ",\"max_kvno\":%" PRIu32 ",\"other_entries\":%zu,"
-		"\"entries\":[", sc_keytab_max_kvno(kt), kt->other_count);
-	for (size_t i = 0; i < kt->count; i++) {
-		const struct sc_keytab_entry *e = &kt->entries[i];
-
-		fputs(i ? ",{" : "{", out);
-		jkey(out, "principal"); jstr(out, e->principal);
-		fprintf(out, ",\"kvno\":%" PRIu32 ",\"enctype\":%" PRId32 ",",
-			e->kvno, e->enctype);
-		jkey(out, "enctype_name"); jstr(out, e->enctype_name);
-		fputc(',', out);
-		jkey(out, "matches"); jstr(out, match_name(e->match));
-		fputc('}', out);
-	}
-	fputs("]}", out);
+	fputc(']', out);
 }
 
 /* "key":"value", */
@@ -243,6 +255,7 @@ static void render_dc(FILE *out, const struct sc_dc_report *rep)
 
 		fputs(i ? ",{" : "{", out);
 		jpair(out, "principal", a->principal);
+		jpair(out, "keytab", a->keytab);
 		fprintf(out, "\"ok\":%s,\"ticket\":%s,\"kvno\":%u,"
 			"\"enctype\":%d,\"krb5_code\":%d,",
 			a->ok ? "true" : "false",

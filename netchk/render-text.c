@@ -75,6 +75,8 @@ void netchk_render_verify_text(FILE *out, const struct sc_verify_result *res)
 	}
 	if (res->keytab != NULL)
 		keytab_line(out, res->keytab);
+	for (size_t i = 0; i < res->more_keytab_count; i++)
+		keytab_line(out, res->more_keytabs[i]);
 	if (res->enctypes.finding != NULL)
 		fprintf(out, "  enctypes     %s\n", res->enctypes.finding);
 	for (size_t i = 0; i < res->rotator_count; i++)
@@ -110,6 +112,9 @@ void netchk_render_verify_text(FILE *out, const struct sc_verify_result *res)
 
 			fprintf(out, "  %-10s %-4s %s", "acceptor",
 				a->ok ? "OK" : "FAIL", a->principal);
+			if (a->keytab != NULL && res->keytab != NULL &&
+			    strcmp(a->keytab, res->keytab->name) != 0)
+				fprintf(out, " in %s", a->keytab);
 			if (a->ok)
 				fprintf(out, " (kvno %u, enctype %d)\n",
 					a->kvno, a->enctype);

@@ -112,7 +112,7 @@ int netchk_audit(const struct netchk_verb *verb, int argc, const char **argv)
 	if (mem == NULL)
 		goto done;
 	opts.smb_conf = netchk_common.configfile;
-	opts.keytab = netchk_common.keytab;
+	opts.keytab = netchk_common_keytab();
 	opts.server = netchk_common.server;
 	opts.timeout = netchk_common.timeout;
 	opts.page_size = (unsigned)o.page_size;

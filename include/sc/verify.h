@@ -80,6 +80,7 @@ struct sc_path_state {
 /* One principal of the account proven as an acceptor ('kvno -k'). */
 struct sc_acceptor {
 	const char *principal;
+	const char *keytab;		/* the keytab whose key was tried */
 	bool got_ticket;		/* the DC issued a service ticket */
 	bool ok;			/* and the keytab's key opened it */
 	uint32_t kvno;			/* the ticket's kvno and enctype */
@@ -124,6 +125,8 @@ typedef void (*sc_message_fn)(void *private_data, const char *line);
 struct sc_verify_opts {
 	const char *smb_conf;		/* NULL: Samba's default */
 	const char *keytab;		/* NULL: what Samba uses */
+	const char *const *more_keytabs;/* other keytabs holding the
+					 * account's keys, NULL-terminated */
 	const char *server;		/* NULL: DNS SRV discovery */
 	const char *site;		/* AD site whose DCs come first */
 	const char *host;		/* account to verify, NULL: this host */
@@ -148,6 +151,10 @@ struct sc_verify_result {
 	const char *account;		/* MEMBER1$ */
 	struct sc_secrets *secrets;	/* NULL if unreadable */
 	struct sc_keytab *keytab;	/* NULL if unreadable / absent */
+	size_t more_keytab_count;	/* the host's other keytabs with the
+					 * account's principals (service
+					 * keytabs), proven as acceptors */
+	struct sc_keytab **more_keytabs;
 	/*
 	 * Encryption types, as msDS-SupportedEncryptionTypes bits (0x4 RC4,
 	 * 0x8 AES128, 0x10 AES256): the keytab's newest kvno, the account's
