@@ -8,14 +8,42 @@
  * against each verb's --help, both ways.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "netchk.h"
 
 struct netchk_common netchk_common;
 
+/* Each --keytab appended to netchk_common.keytabs. */
+static void conf_callback(poptContext pc, enum poptCallbackReason reason,
+			  const struct poptOption *opt, const char *arg,
+			  const void *data)
+{
+	size_t n = 0;
+	const char **v;
+
+	(void)pc;
+	(void)data;
+	if (reason != POPT_CALLBACK_REASON_OPTION || opt->shortName != 'k' ||
+	    arg == NULL)
+		return;
+	while (netchk_common.keytabs != NULL && netchk_common.keytabs[n])
+		n++;
+	v = realloc(netchk_common.keytabs, (n + 2) * sizeof(*v));
+	if (v == NULL)
+		return;
+	netchk_common.keytabs = v;
+	v[n] = strdup(arg);	/* popt frees its copy with the context */
+	if (v[n] == NULL)
+		return;
+	v[n + 1] = NULL;
+}
+
 const struct poptOption netchk_conf_options[] = {
+	{ NULL, 0, POPT_ARG_CALLBACK, (void *)conf_callback, 0, NULL, NULL },
 	{ "configfile", 's', POPT_ARG_STRING, &netchk_common.configfile, 0,
 	  "smb.conf to read (default /etc/samba/smb.conf)", "FILE" },
-	{ "keytab", 'k', POPT_ARG_ARGV, &netchk_common.keytabs, 0,
+	{ "keytab", 'k', POPT_ARG_STRING, NULL, 0,
 	  "the machine's keytab (default: the one Samba uses); again for "
 	  "each other keytab holding the account's keys", "KEYTAB" },
 	POPT_TABLEEND
