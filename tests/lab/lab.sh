@@ -923,15 +923,30 @@ keytab_kvnos() {
 # host_keytab_sig : "absent" or inode/size/mtime of the host's keytab.
 host_keytab_sig() { stat -c '%i %s %Y' /etc/krb5.keytab 2>/dev/null || echo absent; }
 
+# join_once LOG : one 'net ads join' of the member (pinned to dc1 when
+# the lab has dc2).
+join_once() {
+    run_in member net ads join -s "$LAB_MEMBER_SMB_CONF" \
+        -U "$LAB_ADMIN_USER%$LAB_ADMIN_PASS" --no-dns-updates \
+        ${LAB_WITH_DC2:+-S "$LAB_DC_FQDN"} </dev/null >"$1" 2>&1
+}
+
 member_join() {
     local jlog=$LAB_LOG_DIR/join.log host_kt_before
     host_kt_before=$(host_keytab_sig)
-    if ! run_in member net ads join -s "$LAB_MEMBER_SMB_CONF" \
-            -U "$LAB_ADMIN_USER%$LAB_ADMIN_PASS" --no-dns-updates \
-            ${LAB_WITH_DC2:+-S "$LAB_DC_FQDN"} \
-            </dev/null >"$jlog" 2>&1; then
-        show_log_tail "$jlog"
-        die "net ads join failed"
+    if ! join_once "$jlog"; then
+        # With two DCs, Samba 4.17's join creates the account through dc1
+        # (-S) but may look it up for the keytab on dc2 before replication
+        # ("ads_get_dnshostname: Failed to find account"): pull it to dc2
+        # and join once more (a re-join only sets a new password).
+        if [[ -n $LAB_WITH_DC2 ]] && grep -q 'Failed to find account' "$jlog"; then
+            log "join raced replication to dc2; replicating and joining again"
+            dc2_pull_member >>"$jlog" 2>&1 || true
+            join_once "$jlog.2" || { show_log_tail "$jlog.2"; die "net ads join failed"; }
+        else
+            show_log_tail "$jlog"
+            die "net ads join failed"
+        fi
     fi
     if [[ $(host_keytab_sig) != "$host_kt_before" ]]; then
         die "net ads join wrote the HOST's /etc/krb5.keytab ($host_kt_before -> $(host_keytab_sig)) - lab isolation broken; check and restore it by hand"
