@@ -198,6 +198,9 @@ static void take_keytab(struct sc_config *c, const struct sci_sssd_conf *s,
 		c->keytab_name = sci_krb5_default_keytab(c, &from);
 		c->from.keytab = from;
 	}
+	if (s != NULL)
+		sci_config_more_keytab(c, s->krb5_keytab);
+	sci_config_more_keytab(c, sci_krb5_default_keytab(c, NULL));
 }
 
 static void take_servers(struct sc_config *c, const struct sci_sssd_conf *s)

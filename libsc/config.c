@@ -136,6 +136,9 @@ enum sc_rc sc_config_load(TALLOC_CTX *mem_ctx, const char *smb_conf,
 	} else {
 		c->keytab_name = sci_krb5_default_keytab(c, NULL);
 	}
+	sci_config_more_keytab(c, lp->dedicated_keytab);
+	sci_config_more_keytab(c, sci_krb5_default_keytab(c, NULL));
+	sci_config_sync_keytabs_file(c, c->smb_conf);
 
 	if (c->workgroup == NULL || c->workgroup[0] == '\0') {
 		rc = sci_error(mem_ctx, err_out, SC_ECONFIG, SC_ERRDOM_NONE, 0,

@@ -208,6 +208,16 @@ const char **sci_krb5_realm_kdcs(TALLOC_CTX *mem_ctx, const char *realm);
  * sssd.conf (sssd_conf, NULL: /etc/sssd/sssd.conf) and the keytab
  * (config-host.c).  why says why smb.conf was not used.
  */
+/*
+ * Other keytabs of the host (config-keytabs.c): name added to
+ * c->more_keytabs unless it is c->keytab_name or already there; every
+ * keytab of a 'sync machine password to keytab' value; that value read
+ * from smb.conf's [global] as text (Samba before 4.21 does not know it).
+ */
+void sci_config_more_keytab(struct sc_config *c, const char *name);
+void sci_config_sync_keytabs(struct sc_config *c, const char *value);
+void sci_config_sync_keytabs_file(struct sc_config *c, const char *smb_conf);
+
 enum sc_rc sci_config_load_keytab_host(TALLOC_CTX *mem_ctx,
 				       const char *sssd_conf,
 				       const char *keytab_override,

@@ -1215,37 +1215,72 @@ static bool valid_host(const char *h)
 	return true;
 }
 
+/* Is name (FILE: or not) already among res's keytabs? */
+static bool keytab_known(const struct sc_verify_result *res, const char *name)
+{
+	const char *b = strncasecmp(name, "FILE:", 5) == 0 ? name + 5 : name;
+
+	for (size_t i = 0; i < res->more_keytab_count; i++) {
+		const char *k = res->more_keytabs[i]->name;
+
+		if (strcmp(strncasecmp(k, "FILE:", 5) == 0 ? k + 5 : k, b) == 0)
+			return true;
+	}
+	return false;
+}
+
 /*
- * The other keytabs given (service keytabs): the account's principals in
- * each, proven as acceptors beside the machine keytab's.  One that cannot
- * be read is an error, as the first --keytab is.
+ * One more keytab: given ones (required) must be readable; ones the
+ * configuration names count only when they hold the account's keys.
+ */
+static enum sc_rc load_more_keytab(struct sc_verify_result *res,
+				   const struct sc_verify_opts *opts,
+				   const char *name, bool required,
+				   struct sc_error **err_out)
+{
+	struct sc_keytab *kt = NULL;
+	struct sc_keytab **v;
+	enum sc_rc rc;
+
+	if (keytab_known(res, name))
+		return SC_OK;
+	rc = sc_keytab_load(res, name, res->account, res->config->realm, &kt,
+			    required ? err_out : NULL);
+	if (!required && (rc != SC_OK || kt->count == 0))
+		return rc == SC_ENOMEM ? rc : SC_OK;
+	if (rc != SC_OK)
+		return rc;
+	v = talloc_realloc(res, res->more_keytabs, struct sc_keytab *,
+			   res->more_keytab_count + 1);
+	if (v == NULL)
+		return SC_ENOMEM;
+	v[res->more_keytab_count++] = kt;
+	res->more_keytabs = v;
+	sci_message(opts, "Read keytab %s: %zu entr%s (highest kvno %u)",
+		    kt->name, kt->count, kt->count == 1 ? "y" : "ies",
+		    sc_keytab_max_kvno(kt));
+	return SC_OK;
+}
+
+/*
+ * The other keytabs of the account: the ones given, then the ones the
+ * configuration names.  Their machine principals are proven as acceptors
+ * beside the machine keytab's, and reset writes them all.
  */
 static enum sc_rc load_more_keytabs(struct sc_verify_result *res,
 				    const struct sc_verify_opts *opts,
 				    struct sc_error **err_out)
 {
-	size_t n = 0;
+	const char *const *cfg = res->config->more_keytabs;
+	enum sc_rc rc = SC_OK;
 
-	while (opts->more_keytabs != NULL && opts->more_keytabs[n] != NULL)
-		n++;
-	res->more_keytabs = talloc_zero_array(res, struct sc_keytab *, n + 1);
-	if (res->more_keytabs == NULL)
-		return SC_ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		struct sc_keytab *kt = NULL;
-		enum sc_rc rc = sc_keytab_load(res, opts->more_keytabs[i],
-					       res->account,
-					       res->config->realm, &kt,
-					       err_out);
-
-		if (rc != SC_OK)
-			return rc;
-		res->more_keytabs[res->more_keytab_count++] = kt;
-		sci_message(opts, "Read keytab %s: %zu entr%s (highest kvno "
-			    "%u)", kt->name, kt->count, kt->count == 1 ? "y" :
-			    "ies", sc_keytab_max_kvno(kt));
-	}
-	return SC_OK;
+	for (size_t i = 0; rc == SC_OK && opts->more_keytabs != NULL &&
+			   opts->more_keytabs[i] != NULL; i++)
+		rc = load_more_keytab(res, opts, opts->more_keytabs[i], true,
+				      err_out);
+	for (size_t i = 0; rc == SC_OK && cfg != NULL && cfg[i] != NULL; i++)
+		rc = load_more_keytab(res, opts, cfg[i], false, err_out);
+	return rc;
 }
 
 /* A finding about the host replaces a healthy (or keytab-extra) verdict. */

@@ -39,6 +39,11 @@ struct sc_config {
 	const char *netbios_name;	/* this host, e.g. MEMBER1 */
 	const char *secrets_path;	/* private dir/secrets.tdb */
 	const char *keytab_name;	/* keytab holding the account */
+	const char **more_keytabs;	/* the other keytabs the host uses
+					 * (sssd krb5_keytab, the default
+					 * keytab, the dedicated keytab file,
+					 * 'sync machine password to keytab'),
+					 * NULL-terminated; NULL: none */
 	const char *state_dir;		/* Samba state directory */
 	int machine_password_timeout;	/* seconds, 0 = never rotate; on a
 					 * keytab-only host sssd's renewal

@@ -48,3 +48,40 @@ member2_run sh -c 'klist -k /etc/krb5.keytab | awk "NR > 3 && \$1 == 4 { print \
 expect_eq "$(wc -l <"$OUT/stdout")" 7 "machine keytab: 7 principals at kvno 4"
 member2_run sh -c 'export KRB5CCNAME=FILE:/run/t-keytabs.cc; kinit -k "MEMBER2\$" && kvno -k /etc/nfs.keytab "$1"; r=$?; kdestroy; exit $r' sh "$NFS"
 expect_rc 0 "kinit -k, then kvno -k with the service keytab"
+
+# Found, not given: sssd's krb5_keytab is the machine keytab, MIT's
+# default keytab (/etc/krb5.keytab) a service keytab left at kvno 2.
+lab_fresh
+"$LAB" member2 sh -c 'n=$(printf "rkt /etc/krb5.keytab\nlist\n" | ktutil | awk "\$1 ~ /^[0-9]+\$/ && \$3 !~ /^nfs\\// {print \$1}" | sort -rn);
+	{ echo "rkt /etc/krb5.keytab"; for i in $n; do echo "delent $i"; done; echo "wkt /etc/nfs.keytab"; } | ktutil >/dev/null'
+member2_run adcli update --computer-password-lifetime=0
+expect_rc 0 "adcli update"
+"$LAB" member2 sh -c 'mv /etc/krb5.keytab /etc/sssd.keytab && mv /etc/nfs.keytab /etc/krb5.keytab &&
+	sed -i "/^\[domain\//a krb5_keytab = /etc/sssd.keytab" /etc/sssd/sssd.conf'
+netchk2 verify --state-dir "$STATE_DIR" --json
+expect_rc 2 "found: the default keytab is stale"
+expect_json '.config.keytab' /etc/sssd.keytab "sssd's krb5_keytab is the machine keytab"
+expect_json '.stores.more_keytabs[0].name' FILE:/etc/krb5.keytab "the default keytab found beside it"
+expect_json '[.dcs[0].acceptors[] | select(.ok | not) | .keytab] | unique | join(",")' FILE:/etc/krb5.keytab "its principals named with it"
+netchk2 reset --state-dir "$STATE_DIR" --force
+expect_rc 0 "reset --force rewrites both"
+expect_grep stderr 'Updating keytab FILE:/etc/krb5.keytab \.\.\. done \(kvno 4; older keys dropped' "default keytab kvno 4"
+expect_grep stdout '^After:   ok \(healthy\)' "healthy after"
+member2_run sh -c 'for k in /etc/sssd.keytab /etc/krb5.keytab; do klist -k $k | awk "NR > 3 { print \$1 }" | sort -n | tail -1; done | paste -sd,'
+expect_eq "$(cat "$OUT/stdout"),$(m2_attr msDS-KeyVersionNumber)" "4,4,4" "both keytabs at the DC's kvno"
+
+# Samba 4.21+'s 'sync machine password to keytab': its keytabs are found
+# on a Samba member too (Samba 4.17's loadparm ignores the parameter).
+lab_fresh
+SYNC=$(dirname "$KEYTAB")/sync.keytab
+cp "$KEYTAB" "$SYNC"
+sed -i "s|^\[global\]\$|[global]\n\tsync machine password to keytab = $SYNC:account_name:machine_password|" "$SMB_CONF"
+grep -q "^	sync machine password to keytab = $SYNC:" "$SMB_CONF" && ok "smb.conf lists $SYNC" || not_ok "smb.conf not changed"
+netchk verify -s "$SMB_CONF" --state-dir "$STATE_DIR" --json
+expect_rc 0 "a Samba member with a synced keytab: healthy"
+expect_json '.stores.more_keytabs[0].name' "FILE:$SYNC" "the synced keytab found"
+netchk reset -s "$SMB_CONF" --state-dir "$STATE_DIR" --force --restart-command echo
+expect_rc 0 "reset --force"
+expect_grep stderr "Updating keytab FILE:$SYNC \\.\\.\\. done \\(kvno 2, kvno 1 kept\\)" "the synced keytab rewritten"
+klist -k "FILE:$SYNC" | awk 'NR > 3 { print $1 }' | sort -nu | paste -sd, >"$OUT/kvnos"
+expect_eq "$(cat "$OUT/kvnos"),$(dc_attr msDS-KeyVersionNumber)" "1,2,2" "synced keytab: the DC's kvno 2, 1 kept"
