@@ -178,6 +178,43 @@ static void test_host_from_files(void **state)
 	talloc_free(mem);
 }
 
+/*
+ * The other keytabs: the machine keytab and duplicates (FILE: or not) are
+ * left out; 'sync machine password to keytab' is read from [global] only,
+ * whatever the spelling of its name, each entry's PATH before the first
+ * ':' (after an optional FILE:), relative paths ignored.
+ */
+static void test_more_keytabs(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct sc_config *c = talloc_zero(mem, struct sc_config);
+	char *conf = talloc_asprintf(mem, "%s/sync-smb.conf", dir);
+
+	(void)state;
+	c->keytab_name = "FILE:/etc/krb5.keytab";
+	sci_config_more_keytab(c, "/etc/krb5.keytab");
+	sci_config_more_keytab(c, NULL);
+	sci_config_more_keytab(c, "/etc/sssd.keytab");
+	sci_config_more_keytab(c, "FILE:/etc/sssd.keytab");
+	put("sync-smb.conf",
+	    "\tworkgroup = X\n"
+	    "[global]\n"
+	    "  Sync Machine Password To Keytab = /k/a.keytab:account_name,"
+	    " FILE:/k/b.keytab:sync_spns:machine_password\t"
+	    "rel.keytab:sync_spns /etc/krb5.keytab:account_name\n"
+	    "# sync machine password to keytab = /k/comment.keytab:x\n"
+	    "[share]\n"
+	    "sync machine password to keytab = /k/share.keytab:x\n");
+	sci_config_sync_keytabs_file(c, conf);
+	sci_config_sync_keytabs_file(c, "/nonexistent/smb.conf");
+	assert_non_null(c->more_keytabs);
+	assert_string_equal(c->more_keytabs[0], "/etc/sssd.keytab");
+	assert_string_equal(c->more_keytabs[1], "/k/a.keytab");
+	assert_string_equal(c->more_keytabs[2], "/k/b.keytab");
+	assert_null(c->more_keytabs[3]);
+	talloc_free(mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +222,7 @@ int main(void)
 		cmocka_unit_test(test_sssd_conf_d_overrides),
 		cmocka_unit_test(test_sssd_missing),
 		cmocka_unit_test(test_host_from_files),
+		cmocka_unit_test(test_more_keytabs),
 	};
 	int rc;
 
