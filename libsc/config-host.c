@@ -22,7 +22,6 @@
 #include <krb5/krb5.h>
 #include "sc-private.h"
 
-#define SCI_DEFAULT_SSSD_CONF "/etc/sssd/sssd.conf"
 #define SCI_SSSD_DEFAULT_AGE_DAYS 30
 
 /* The first DNS label of a host name, upper case: MEMBER2. */
@@ -263,8 +262,8 @@ enum sc_rc sci_config_load_keytab_host(TALLOC_CTX *mem_ctx,
 	c->clockskew = sci_krb5_clockskew();
 	/* sssd.conf is optional (adcli or msktutil alone); unreadable is
 	 * not fatal either: krb5.conf and the keytab may be enough */
-	if (sci_sssd_conf_load(tmp_ctx, sssd_conf ? sssd_conf :
-			       SCI_DEFAULT_SSSD_CONF, &s, NULL) == SC_OK) {
+	if (sci_sssd_conf_load(tmp_ctx, sci_sssd_conf_path(sssd_conf), &s,
+			       NULL) == SC_OK) {
 		c->sssd_conf = talloc_strdup(c, s->path);
 		c->sssd_domain = talloc_strdup(c, s->domain);
 		if (s->section == NULL)

@@ -227,6 +227,15 @@ static const struct {
 	  offsetof(struct sci_sssd_conf, renewal_opts) },
 };
 
+const char *sci_sssd_conf_path(const char *path)
+{
+	const char *env = secure_getenv("NETCHK_SSSD_CONF");
+
+	if (path != NULL)
+		return path;
+	return env != NULL && env[0] != '\0' ? env : "/etc/sssd/sssd.conf";
+}
+
 enum sc_rc sci_sssd_conf_load(TALLOC_CTX *mem_ctx, const char *path,
 			      struct sci_sssd_conf **conf_out,
 			      struct sc_error **err_out)

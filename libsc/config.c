@@ -52,6 +52,17 @@ static enum sc_rc bounded_conf(TALLOC_CTX *mem_ctx, const char *path,
 	return SC_OK;
 }
 
+/* sssd beside winbind keeps its keys in its own krb5_keytab */
+static void more_keytab_of_sssd(struct sc_config *c)
+{
+	struct sci_sssd_conf *s = NULL;
+
+	if (sci_sssd_conf_load(c, sci_sssd_conf_path(NULL), &s, NULL) != SC_OK)
+		return;
+	sci_config_more_keytab(c, s->krb5_keytab);
+	talloc_free(s);
+}
+
 enum sc_rc sc_config_load(TALLOC_CTX *mem_ctx, const char *smb_conf,
 			  const char *keytab_override,
 			  struct sc_config **config_out,
@@ -139,6 +150,7 @@ enum sc_rc sc_config_load(TALLOC_CTX *mem_ctx, const char *smb_conf,
 	sci_config_more_keytab(c, lp->dedicated_keytab);
 	sci_config_more_keytab(c, sci_krb5_default_keytab(c, NULL));
 	sci_config_sync_keytabs_file(c, c->smb_conf);
+	more_keytab_of_sssd(c);
 
 	if (c->workgroup == NULL || c->workgroup[0] == '\0') {
 		rc = sci_error(mem_ctx, err_out, SC_ECONFIG, SC_ERRDOM_NONE, 0,

@@ -147,7 +147,6 @@ static bool find_sssd(TALLOC_CTX *mem_ctx, struct sc_verify_result *res,
 		      bool *update_samba)
 {
 	const struct sc_config *c = res->config;
-	const char *path = getenv("NETCHK_SSSD_CONF");
 	struct sci_sssd_conf *s = NULL;
 	int days;
 
@@ -158,8 +157,8 @@ static bool find_sssd(TALLOC_CTX *mem_ctx, struct sc_verify_result *res,
 		       add(mem_ctx, res, "sssd", c->sssd_password_age * DAY,
 			   c->from.password_age);
 	}
-	if (sci_sssd_conf_load(mem_ctx, path ? path : "/etc/sssd/sssd.conf",
-			       &s, NULL) != SC_OK || s->section == NULL ||
+	if (sci_sssd_conf_load(mem_ctx, sci_sssd_conf_path(NULL), &s,
+			       NULL) != SC_OK || s->section == NULL ||
 	    s->id_provider == NULL || strcmp(s->id_provider, "ad") != 0)
 		return true;
 	days = s->max_age_set ? s->max_age_days : 30;

@@ -189,6 +189,9 @@ struct sci_sssd_conf {
 	bool max_age_set;
 	int max_age_days;		/* default 30 */
 };
+/* sssd.conf's path: PATH if given, else $NETCHK_SSSD_CONF (tests), else
+ * /etc/sssd/sssd.conf. */
+const char *sci_sssd_conf_path(const char *path);
 enum sc_rc sci_sssd_conf_load(TALLOC_CTX *mem_ctx, const char *path,
 			      struct sci_sssd_conf **conf_out,
 			      struct sc_error **err_out);

@@ -85,3 +85,18 @@ expect_rc 0 "reset --force"
 expect_grep stderr "Updating keytab FILE:$SYNC \\.\\.\\. done \\(kvno 2, kvno 1 kept\\)" "the synced keytab rewritten"
 klist -k "FILE:$SYNC" | awk 'NR > 3 { print $1 }' | sort -nu | paste -sd, >"$OUT/kvnos"
 expect_eq "$(cat "$OUT/kvnos"),$(dc_attr msDS-KeyVersionNumber)" "1,2,2" "synced keytab: the DC's kvno 2, 1 kept"
+
+# sssd beside winbind on a Samba member keeps its keys in its own
+# krb5_keytab: found too, and rewritten by reset.
+lab_fresh
+SSSD_KT=$(dirname "$KEYTAB")/sssd.keytab
+cp "$KEYTAB" "$SSSD_KT"
+printf '[sssd]\ndomains = netchk.test\n[domain/netchk.test]\nid_provider = ad\nad_domain = netchk.test\nkrb5_keytab = FILE:%s\nad_update_samba_machine_account_password = true\n' "$SSSD_KT" >"$OUT/sssd.conf"
+member_run env NETCHK_SSSD_CONF="$OUT/sssd.conf" "$NETCHK_BIN" verify -s "$SMB_CONF" --state-dir "$STATE_DIR" --json
+expect_rc 0 "a Samba member with sssd's own keytab: healthy"
+expect_json '.stores.more_keytabs[0].name' "FILE:$SSSD_KT" "sssd's krb5_keytab found on a Samba member"
+member_run env NETCHK_SSSD_CONF="$OUT/sssd.conf" "$NETCHK_BIN" reset -s "$SMB_CONF" --state-dir "$STATE_DIR" --force --restart-command echo
+expect_rc 0 "reset --force"
+expect_grep stderr "Updating keytab FILE:$SSSD_KT \\.\\.\\. done" "sssd's keytab rewritten"
+klist -k "FILE:$SSSD_KT" | awk 'NR > 3 { print $1 }' | sort -nu | tail -1 >"$OUT/kvno"
+expect_eq "$(cat "$OUT/kvno")" "$(dc_attr msDS-KeyVersionNumber)" "sssd's keytab at the DC's kvno"
