@@ -35,7 +35,7 @@ expect_rc 0 "kinit -k works again"
 
 # an account limited to RC4: works, but depends on RC4
 lab_fresh
-"$LAB" dc sh -c "printf 'dn: CN=MEMBER2,CN=Computers,DC=netchk,DC=test\nchangetype: modify\nreplace: msDS-SupportedEncryptionTypes\nmsDS-SupportedEncryptionTypes: 4\n' | ldbmodify -H $NETCHK_LAB/dc/private/sam.ldb" >/dev/null
+"$LAB" dc sh -c "printf 'dn: CN=MEMBER2,CN=Computers,DC=netchk,DC=test\nchangetype: modify\nreplace: msDS-SupportedEncryptionTypes\nmsDS-SupportedEncryptionTypes: 4\n' | ldbmodify -H $DC_SAM" >/dev/null
 expect_eq "$(m2_attr msDS-SupportedEncryptionTypes)" 4 "account limited to RC4"
 netchk2 "${V[@]}" --json
 expect_rc 1 "warning"

@@ -1667,6 +1667,7 @@ cmd_member_paths() {
     printf 'KEYTAB=%q\n' "$LAB_MEMBER_KEYTAB"
     printf 'SECRETS=%q\n' "$LAB_MEMBER_SECRETS"
     printf 'DC_SMB_CONF=%q\n' "$LAB_DC_SMB_CONF"
+    printf 'DC_SAM=%q\n' "$LAB_DC_SAM"
     printf 'LAB_NETNS=%q\n' "$LAB_NETNS"
     printf 'DC2_SMB_CONF=%q\n' "$LAB_DC2_SMB_CONF"
     printf 'M2_DIR=%q\n' "$LAB_MEMBER2_DIR"
