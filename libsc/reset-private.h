@@ -38,6 +38,16 @@ void sci_remove_leftovers(TALLOC_CTX *mem_ctx, const char *keytab_name,
 			  const char *journal_path,
 			  const struct sc_verify_opts *vopts);
 
+/*
+ * The kvno a keytab-only host keeps beside the new kvno's keys (0: none):
+ * kvno - 1 when the change was authenticated with the keytab's keys of
+ * that kvno (auth, auth_kvno) and kt still holds them as its newest below
+ * kvno.  See reset.c.
+ */
+uint32_t sci_keytab_only_keep(const struct sc_keytab *kt,
+			      enum sc_plan_cred auth, uint32_t auth_kvno,
+			      uint32_t kvno);
+
 /* --- store-keytab.c ------------------------------------------------------ */
 
 /* sc_machine_principal() on a parsed principal (n components). */
@@ -95,6 +105,9 @@ struct sci_journal {
 	char *account;
 	struct sc_secret *password;	/* the pending new password */
 	time_t when;
+	enum sc_plan_cred auth;		/* what authenticated the change;
+					 * NONE: not recorded (older netchk) */
+	uint32_t auth_kvno;		/* auth keytab: the kvno of its keys */
 };
 
 /* <state_dir>/pending-<WORKGROUP>; SC_ENOENT when there is none. */

@@ -354,18 +354,27 @@ static const struct sc_keytab *keytab_enctypes_from(
 
 /*
  * A keytab-only host keeps the kvno below the new one, as 'adcli update'
- * does, when those keys were the DC's until now: the keytab's newest kvno
- * and accepted by it (a rotation with the keytab's key).  After an
- * administrator's set they are keys the DC had already rejected.
+ * does, when those keys were the DC's until the change: the change was
+ * authenticated with the keytab's keys (auth) of that kvno (auth_kvno, its
+ * newest then), and they are still the keytab's newest below the new
+ * kvno (a run killed after writing the keytab left the new kvno beside
+ * them).  After an administrator's set, or when nothing recorded what
+ * authenticated the change (an older netchk's journal), they may be keys
+ * the DC had already rejected: nothing is kept.
  */
-static uint32_t keytab_only_keep(struct rrun *r, uint32_t kvno)
+uint32_t sci_keytab_only_keep(const struct sc_keytab *kt,
+			      enum sc_plan_cred auth, uint32_t auth_kvno,
+			      uint32_t kvno)
 {
-	const struct sc_keytab *kt = r->res->before->keytab;
+	uint32_t below = 0;
 
-	if (r->res->plan == NULL || r->res->plan->cred != SC_PLAN_CRED_KEYTAB ||
-	    kt == NULL || kvno < 2 || sc_keytab_max_kvno(kt) != kvno - 1)
+	if (auth != SC_PLAN_CRED_KEYTAB || kt == NULL || kvno < 2 ||
+	    auth_kvno != kvno - 1 || sc_keytab_max_kvno(kt) > kvno)
 		return 0;
-	return kvno - 1;
+	for (size_t i = 0; i < kt->count; i++)
+		if (kt->entries[i].kvno < kvno && kt->entries[i].kvno > below)
+			below = kt->entries[i].kvno;
+	return below == kvno - 1 ? below : 0;
 }
 
 /*
@@ -384,6 +393,9 @@ struct xrun {
 	struct pwcheck pc;		/* the DC's answer for pw (kvno) */
 	uint32_t keep;			/* keytab kvno kept, 0: none */
 	bool rewrite;			/* keytab from secrets.tdb only */
+	enum sc_plan_cred auth;		/* what authenticated the change (the
+					 * plan's, or the journal's) */
+	uint32_t auth_kvno;		/* auth keytab: its keys' kvno */
 };
 
 /*
@@ -509,7 +521,8 @@ static enum sc_rc step_write_keytab(struct rrun *r, struct xrun *x,
 	enum sc_rc rc;
 
 	if (b->config->keytab_only)
-		x->keep = keytab_only_keep(r, x->pc.kvno);
+		x->keep = sci_keytab_only_keep(b->keytab, x->auth,
+					       x->auth_kvno, x->pc.kvno);
 	rc = write_one_keytab(r, x, b->keytab, keytab_enctypes_from(b),
 			      err_out);
 	for (size_t i = 0; rc == SC_OK && i < b->more_keytab_count; i++)
@@ -658,7 +671,8 @@ static enum sc_rc settle_journal(struct rrun *r, bool *finished,
 			    "(journalled) is accepted by %s (kvno %u): "
 			    "finishing it", dc->name, pc.kvno);
 		struct xrun x = { .mem = tmp_ctx, .pw = j->password,
-				  .pc = pc };
+				  .pc = pc, .auth = j->auth,
+				  .auth_kvno = j->auth_kvno };
 
 		/* The DC has it: the stores must follow, held off or not. */
 		(void)hold_on(r);
@@ -1000,7 +1014,9 @@ static enum sc_rc prepare_change(struct rrun *r, struct xrun *x,
 		x->cred = b->secrets->previous;
 		break;
 	case SC_PLAN_CRED_KEYTAB:
+		/* kpasswd authenticates with the keytab's newest keys */
 		x->kt = b->config->keytab_name;
+		x->auth_kvno = sc_keytab_max_kvno(b->keytab);
 		break;
 	case SC_PLAN_CRED_ADMIN:
 		x->cred = r->opts->admin_password;
@@ -1009,6 +1025,7 @@ static enum sc_rc prepare_change(struct rrun *r, struct xrun *x,
 	default:
 		break;
 	}
+	x->auth = plan->cred;
 	if (plan->cred == SC_PLAN_CRED_ADMIN) {
 		x->client = admin_principal(x->mem, r);
 		x->target = talloc_asprintf(x->mem, "%s@%s", b->account,
@@ -1088,6 +1105,8 @@ static enum sc_rc step_journal(struct rrun *r, struct xrun *x,
 	j.account = talloc_strdup(x->mem, b->account);
 	j.password = sci_machine_password_new(x->mem);
 	j.when = time(NULL);
+	j.auth = x->auth;
+	j.auth_kvno = x->auth_kvno;
 	if (j.dc == NULL || j.account == NULL || j.password == NULL)
 		return sci_error(r->res, err_out, SC_EINTERNAL,
 				 SC_ERRDOM_NONE, 0,

@@ -11,7 +11,14 @@
  *	dc <DNS name>
  *	account <sAMAccountName>
  *	when <unix time>
+ *	auth <credential> [<kvno>]
  *	password <hex of the UTF-8 password>
+ * auth says what the change was authenticated with (sc_plan_cred_name():
+ * current, previous, keytab with the keytab's kvno, admin): a keytab-only
+ * host keeps the keys the DC had until the change only when they
+ * authenticated it.  Older netchk wrote no auth line and ignores it (so
+ * the format stays v1): a journal without one, or with a name this netchk
+ * does not know, says nothing (SC_PLAN_CRED_NONE) and no old key is kept.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +45,32 @@ static int hexval(char c)
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
 	return -1;
+}
+
+/* "keytab 3", "admin", ...: unknown names and kvnos say nothing. */
+static void parse_auth(struct sci_journal *j, const char *v)
+{
+	size_t n = strcspn(v, " ");
+	char *end = NULL;
+	unsigned long kvno = 0;
+
+	j->auth = SC_PLAN_CRED_NONE;
+	j->auth_kvno = 0;
+	if (v[n] == ' ') {
+		errno = 0;
+		kvno = strtoul(v + n + 1, &end, 10);
+		if (errno != 0 || end == v + n + 1 || *end != '\0' ||
+		    kvno > UINT32_MAX)
+			return;
+	}
+	for (int c = SC_PLAN_CRED_CURRENT; c <= SC_PLAN_CRED_ADMIN; c++) {
+		const char *name = sc_plan_cred_name((enum sc_plan_cred)c);
+
+		if (strlen(name) == n && strncmp(v, name, n) == 0) {
+			j->auth = (enum sc_plan_cred)c;
+			j->auth_kvno = (uint32_t)kvno;
+		}
+	}
 }
 
 enum sc_rc sci_journal_load(TALLOC_CTX *mem_ctx, const char *path,
@@ -97,6 +130,8 @@ enum sc_rc sci_journal_load(TALLOC_CTX *mem_ctx, const char *path,
 			j->account = talloc_strdup(j, line + 8);
 		else if (strncmp(line, "when ", 5) == 0)
 			j->when = (time_t)strtoll(line + 5, NULL, 10);
+		else if (strncmp(line, "auth ", 5) == 0)
+			parse_auth(j, line + 5);
 		else if (strncmp(line, "password ", 9) == 0) {
 			const char *h = line + 9;
 			size_t hl = strlen(h);
@@ -150,7 +185,7 @@ enum sc_rc sci_journal_save(TALLOC_CTX *mem_ctx, const char *path,
 			    struct sc_error **err_out)
 {
 	struct sc_secret *buf;
-	size_t cap = 256 + 2 * j->password->len;
+	size_t cap = 512 + 2 * j->password->len;
 	int off;
 	enum sc_rc rc;
 
@@ -159,7 +194,9 @@ enum sc_rc sci_journal_save(TALLOC_CTX *mem_ctx, const char *path,
 		return SC_ENOMEM;
 	off = snprintf((char *)buf->data, cap,
 		       "netchk-pending v1\ndc %s\naccount %s\nwhen %lld\n"
-		       "password ", j->dc, j->account, (long long)j->when);
+		       "auth %s %u\npassword ", j->dc, j->account,
+		       (long long)j->when, sc_plan_cred_name(j->auth),
+		       (unsigned)j->auth_kvno);
 	if (off < 0 || (size_t)off + 2 * j->password->len + 2 > cap) {
 		talloc_free(buf);
 		return sci_error(mem_ctx, err_out, SC_EINVAL, SC_ERRDOM_NONE,
