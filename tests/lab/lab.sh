@@ -56,6 +56,7 @@ export LAB_MEMBER2_PRINCIPAL='MEMBER2$@NETCHK.TEST'
 export LAB_ADMIN_USER=administrator
 export LAB_ADMIN_PASS=Netchk.Admin.Pw1   # lab constant, not a secret
 export LAB_WEB_PASS=Netchk.Web.Pw1       # svc-web (break foreign-keytab)
+export LAB_M2_SAME_PASS=Netchk.M2.Same.Pw1 # MEMBER2$, set twice (break m2-kvno-behind)
 
 export LAB_DC_DIR="$LAB_DIR/dc"
 export LAB_DC_SMB_CONF="$LAB_DC_DIR/etc/smb.conf"
@@ -1228,6 +1229,49 @@ break_m2_stale_keytab() {
     echo "break m2-stale-keytab: DC kvno=$kv1 keytab kvnos=$(member2_kvnos)"
 }
 
+# break m2-kvno-behind : the same password set twice on the DC (a
+# retransmitted or repeated set, two rotators racing): msDS-KeyVersionNumber
+# moves on twice, the key once.  member2's keytab gets that password's keys
+# (AD's computer salt) at the first of the two kvnos, next to the join's:
+# its newest keys ARE the DC's, labelled one kvno behind.
+break_m2_kvno_behind() {
+    local kv0 kv1 p e salt new=$LAB_MEMBER2_KEYTAB.break
+    local -a princs
+    kv0=$(LAB_MEMBER_ACCOUNT=$LAB_MEMBER2_ACCOUNT dc_attr msDS-KeyVersionNumber)
+    [[ -n $kv0 ]] || die "$LAB_MEMBER2_ACCOUNT does not exist on the DC; run lab.sh rebuild first"
+    mapfile -t princs < <(klist -k "FILE:$LAB_MEMBER2_KEYTAB" 2>/dev/null |
+        awk -v k="$kv0" 'NR > 3 && $1 == k { print $2 }' | sort -u)
+    (( ${#princs[@]} > 0 )) || die "member2's keytab has no kvno $kv0 entries"
+    for p in 1 2; do
+        run_in dc samba-tool user setpassword "$LAB_MEMBER2_ACCOUNT" \
+            --newpassword="$LAB_M2_SAME_PASS" -s "$LAB_DC_SMB_CONF" \
+            </dev/null >>"$LAB_LOG_DIR/break.log" 2>&1 || {
+            show_log_tail "$LAB_LOG_DIR/break.log"; die "samba-tool user setpassword failed"; }
+    done
+    kv1=$(LAB_MEMBER_ACCOUNT=$LAB_MEMBER2_ACCOUNT dc_attr msDS-KeyVersionNumber)
+    expect "DC kvno $kv0 -> $kv0+2 (got $kv1)" test "$kv1" -eq $((kv0 + 2))
+    # MS-KILE 3.1.1.2: REALM + "host" + name.domain, as sc_machine_salt()
+    salt="${LAB_REALM}host${LAB_MEMBER2_FQDN,,}"
+    rm -f "$new"
+    {
+        echo "rkt $LAB_MEMBER2_KEYTAB"
+        for p in "${princs[@]}"; do
+            for e in aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96 arcfour-hmac; do
+                echo "addent -password -p $p -k $((kv0 + 1)) -e $e -s $salt"
+                echo "$LAB_M2_SAME_PASS"
+            done
+        done
+        echo "wkt $new"
+        echo q
+    } | ktutil >>"$LAB_LOG_DIR/break.log" 2>&1 || die "ktutil failed"
+    chmod 600 "$new"
+    mv -f "$new" "$LAB_MEMBER2_KEYTAB"
+    expect "keytab kvnos $kv0 $((kv0 + 1))" test "$(member2_kvnos)" == "$kv0 $((kv0 + 1))"
+    expect "kinit -k with the kvno $((kv0 + 1)) keys" \
+        run_in member2 sh -c 'KRB5CCNAME=MEMORY: kinit -k "$1"' sh "$LAB_MEMBER2_ACCOUNT"
+    echo "break m2-kvno-behind: DC kvno=$kv1 keytab kvnos=$(member2_kvnos) (kvno $((kv0 + 1)) holds the DC's keys)"
+}
+
 # ---------------------------------------------------------------------------
 # DC-side view of the machine account
 # ---------------------------------------------------------------------------
@@ -1644,7 +1688,7 @@ cmd_status() {
 }
 
 cmd_break() {
-    (( $# == 1 )) || die "usage: lab.sh break dc-password|delete|disable|dc-stop|stale-keytab|stale-secrets|repl-lag|m2-stale-keytab|foreign-keytab"
+    (( $# == 1 )) || die "usage: lab.sh break dc-password|delete|disable|dc-stop|stale-keytab|stale-secrets|repl-lag|m2-stale-keytab|m2-kvno-behind|foreign-keytab"
     need_root
     take_lock
     case $1 in
@@ -1656,6 +1700,7 @@ cmd_break() {
         stale-secrets) break_stale_secrets ;;
         repl-lag) break_repl_lag ;;
         m2-stale-keytab) break_m2_stale_keytab ;;
+        m2-kvno-behind) break_m2_kvno_behind ;;
         foreign-keytab) break_foreign_keytab ;;
         *) die "unknown scenario '$1'" ;;
     esac
@@ -1723,7 +1768,9 @@ usage: lab.sh COMMAND [ARGS]      (lab dir \$NETCHK_LAB=$LAB_DIR, netns \$NETCHK
                         foreign-keytab (svc-web's HTTP/web keys, kvno 2,
                         merged into the member keytab with ktutil) |
                         m2-stale-keytab (member2: adcli update, then the
-                        old keytab copied back)
+                        old keytab copied back) |
+                        m2-kvno-behind (member2: one password set twice on
+                        the DC, the keytab holds its keys one kvno behind)
   dc-account [--dc2|--member2] [ATTR...]
                         DC-side attributes of $LAB_MEMBER_ACCOUNT as "attr: value"
                         (default msDS-KeyVersionNumber userAccountControl);
