@@ -145,10 +145,22 @@ char *sci_keytab_file_path(TALLOC_CTX *mem_ctx, const char *keytab_name,
 /*
  * Rewrite a FILE keytab atomically (temp file with the old file's owner,
  * group, mode and SELinux label, fsync, rename over a symlink's target):
- * principals (the machine's) get password's keys at kvno; of the old
- * file's records those of other accounts (not sc_machine_principal() of
- * names) and the machine's of keep_kvno are copied byte for byte, the
+ * principals (the machine's) get keys (one per enctype) at kvno; of the
+ * old file's records those of other accounts (not sc_machine_principal()
+ * of names) and the machine's of keep_kvno are copied byte for byte, the
  * machine's other entries are dropped.
+ */
+enum sc_rc sci_keytab_write_keys(TALLOC_CTX *mem_ctx,
+				 const char *keytab_name,
+				 const struct sc_machine_names *names,
+				 const char *const *principals,
+				 const struct sc_key *keys, size_t nkeys,
+				 uint32_t kvno, uint32_t keep_kvno,
+				 struct sc_error **err_out);
+
+/*
+ * sci_keytab_write_keys() with password's keys (the account's salt) for
+ * the enctypes old had (AES256, AES128 and RC4 when old is NULL or empty).
  */
 enum sc_rc sci_keytab_write(TALLOC_CTX *mem_ctx, const char *keytab_name,
 			    const struct sc_machine_names *names,

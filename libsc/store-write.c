@@ -355,18 +355,15 @@ static enum sc_rc add_keys(struct ktw *w, const char *const *principals,
 	return SC_OK;
 }
 
-enum sc_rc sci_keytab_write(TALLOC_CTX *mem_ctx, const char *keytab_name,
-			    const struct sc_machine_names *names,
-			    const char *const *principals,
-			    const struct sc_keytab *old,
-			    const struct sc_secret *password, uint32_t kvno,
-			    uint32_t keep_kvno, struct sc_error **err_out)
+enum sc_rc sci_keytab_write_keys(TALLOC_CTX *mem_ctx,
+				 const char *keytab_name,
+				 const struct sc_machine_names *names,
+				 const char *const *principals,
+				 const struct sc_key *keys, size_t nkeys,
+				 uint32_t kvno, uint32_t keep_kvno,
+				 struct sc_error **err_out)
 {
-	static const int32_t dflt[] = { 18, 17, ENCTYPE_RC4 };
 	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
-	int32_t enctypes[16];
-	size_t nenc = 0;
-	struct sc_key *keys = NULL;
 	struct sc_secret *old_file = NULL;
 	struct ktw *w;
 	const char *path, *why = NULL;
@@ -383,23 +380,6 @@ enum sc_rc sci_keytab_write(TALLOC_CTX *mem_ctx, const char *keytab_name,
 			       keytab_name, why ? why : "out of memory");
 		goto done;
 	}
-	/* The enctypes the account uses: those the keytab had. */
-	for (size_t i = 0; old != NULL && i < old->count; i++) {
-		bool dup = false;
-
-		for (size_t j = 0; j < nenc; j++)
-			dup = dup || enctypes[j] == old->entries[i].enctype;
-		if (!dup && nenc < 16)
-			enctypes[nenc++] = old->entries[i].enctype;
-	}
-	if (nenc == 0) {
-		memcpy(enctypes, dflt, sizeof(dflt));
-		nenc = 3;
-	}
-	rc = sci_derive_keys(tmp_ctx, names->realm, names->account, password,
-			     enctypes, nenc, kvno, &keys, err_out);
-	if (rc != SC_OK)
-		goto done;
 	rc = read_old(tmp_ctx, path, &old_file, err_out);
 	if (rc != SC_OK)
 		goto done;
@@ -442,7 +422,7 @@ enum sc_rc sci_keytab_write(TALLOC_CTX *mem_ctx, const char *keytab_name,
 			       0, "cannot open keytab %s", w->tmp);
 		goto done;
 	}
-	rc = add_keys(w, principals, keys, nenc, kvno, mem_ctx, err_out);
+	rc = add_keys(w, principals, keys, nkeys, kvno, mem_ctx, err_out);
 	if (rc != SC_OK)
 		goto done;
 	krb5_kt_close(w->k->ctx, w->new);
@@ -472,6 +452,55 @@ enum sc_rc sci_keytab_write(TALLOC_CTX *mem_ctx, const char *keytab_name,
 	}
 	rc = SC_OK;
 done:
+	talloc_free(tmp_ctx);
+	return rc;
+}
+
+/*
+ * The enctypes the account uses: those the keytab had (at most 16),
+ * else AES256, AES128 and RC4.  The count.
+ */
+static size_t keytab_enctypes(const struct sc_keytab *old, int32_t *enctypes)
+{
+	static const int32_t dflt[] = { 18, 17, ENCTYPE_RC4 };
+	size_t nenc = 0;
+
+	for (size_t i = 0; old != NULL && i < old->count; i++) {
+		bool dup = false;
+
+		for (size_t j = 0; j < nenc; j++)
+			dup = dup || enctypes[j] == old->entries[i].enctype;
+		if (!dup && nenc < 16)
+			enctypes[nenc++] = old->entries[i].enctype;
+	}
+	if (nenc > 0)
+		return nenc;
+	memcpy(enctypes, dflt, sizeof(dflt));
+	return 3;
+}
+
+enum sc_rc sci_keytab_write(TALLOC_CTX *mem_ctx, const char *keytab_name,
+			    const struct sc_machine_names *names,
+			    const char *const *principals,
+			    const struct sc_keytab *old,
+			    const struct sc_secret *password, uint32_t kvno,
+			    uint32_t keep_kvno, struct sc_error **err_out)
+{
+	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
+	int32_t enctypes[16];
+	size_t nenc = keytab_enctypes(old, enctypes);
+	struct sc_key *keys = NULL;
+	enum sc_rc rc;
+
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
+	rc = sci_derive_keys(tmp_ctx, names->realm, names->account, password,
+			     enctypes, nenc, kvno, &keys, err_out);
+	if (rc == SC_OK)
+		rc = sci_keytab_write_keys(mem_ctx, keytab_name, names,
+					   principals, keys, nenc, kvno,
+					   keep_kvno, err_out);
+	/* the derived keys are sc_secrets: wiped as tmp_ctx goes */
 	talloc_free(tmp_ctx);
 	return rc;
 }
