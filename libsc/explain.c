@@ -68,6 +68,11 @@ static const char RP_FIX_ACCEPTOR[] =
 	"remove it from the keytab; a kvno or enctype mismatch needs the "
 	"keytab rewritten ('netchk reset --force')";
 
+static const char RP_RELABEL_KEYTAB[] =
+	"write the keytab's accepted keys again under the DC's kvno, "
+	"keeping the old kvno ('netchk reset'); no change on the DC is "
+	"needed";
+
 /* Confirmations shared by several codes. */
 static const char CF_VERIFY_NETLOGON[] =
 	"'netchk verify': the netlogon line shows the DC's answer to each "
@@ -560,6 +565,20 @@ static const struct sc_explain_entry table[] = {
 	   "'netchk verify': the acceptor lines; 'kvno -k KEYTAB PRINC'",
 	   RP_FIX_ACCEPTOR),
 
+	DG(SC_DIAG_KEYTAB_KVNO, "keytab-kvno", "keytab kvno behind the DC's",
+	   "the keytab's newest keys are the DC's current keys (the DC "
+	   "accepts them) but carry an older kvno than the account's "
+	   "msDS-KeyVersionNumber: 'kinit -k' works, while a service that "
+	   "accepts tickets for its own name looks the key up by the "
+	   "ticket's kvno and fails ('Cannot find key for host/... kvno N "
+	   "in keytab')",
+	   CAUSES("the same password was set twice on the DC (a repeated "
+		  "or retransmitted set, an administrator setting it again, "
+		  "two rotators racing): the kvno moved on, the key did not"),
+	   "'netchk verify': the kerberos line's kvno (accepted) and the "
+	   "ldap line's; 'klist -k' on the keytab",
+	   RP_RELABEL_KEYTAB),
+
 	/* --- repairs ------------------------------------------------ */
 	RP(SC_REPAIR_NONE, "none", RP_NONE),
 	RP(SC_REPAIR_REWRITE_KEYTAB, "rewrite-keytab", RP_REWRITE_KEYTAB),
@@ -573,6 +592,7 @@ static const struct sc_explain_entry table[] = {
 	RP(SC_REPAIR_ENABLE_AES, "enable-aes", RP_ENABLE_AES),
 	RP(SC_REPAIR_ONE_ROTATOR, "one-rotator", RP_ONE_ROTATOR),
 	RP(SC_REPAIR_FIX_ACCEPTOR, "fix-acceptor", RP_FIX_ACCEPTOR),
+	RP(SC_REPAIR_RELABEL_KEYTAB, "relabel-keytab", RP_RELABEL_KEYTAB),
 	RP(SC_REPAIR_WAIT_REPLICATION, "wait-replication",
 	   RP_WAIT_REPLICATION),
 };

@@ -36,6 +36,7 @@ static const char *const step_names[SC_STEP_COUNT] = {
 	[SC_STEP_VERIFY_AFTER] = "verify-after",
 	[SC_STEP_ENABLE] = "enable-account",
 	[SC_STEP_ALIGN_SECRETS] = "align-secrets",
+	[SC_STEP_RELABEL_KEYTAB] = "relabel-keytab",
 };
 
 const char *sc_plan_action_name(enum sc_plan_action a)
@@ -68,6 +69,11 @@ static const enum sc_step enable_steps[] = {
 
 static const enum sc_step keytab_steps[] = {
 	SC_STEP_READ_KVNO, SC_STEP_WRITE_KEYTAB, SC_STEP_VERIFY_AFTER,
+};
+
+/* The keytab's own accepted keys, relabelled: nothing to journal. */
+static const enum sc_step relabel_steps[] = {
+	SC_STEP_READ_KVNO, SC_STEP_RELABEL_KEYTAB, SC_STEP_VERIFY_AFTER,
 };
 
 /* Journal first: a crash at any later step leaves a change to finish. */
@@ -282,6 +288,34 @@ static bool plan_acceptor(struct sc_plan *p,
 }
 
 /*
+ * The keytab's newest keys are the DC's under an older kvno (the same
+ * password set twice): written again at the DC's kvno, no change on the
+ * DC, no administrator.  On a keytab-only host a forced rotation
+ * rotates instead, with those keys, as on a healthy one.
+ */
+static bool plan_relabel(struct sc_plan *p,
+			 const struct sc_verify_result *res,
+			 const struct sc_plan_opts *opts)
+{
+	size_t n = sizeof(keytab_change_steps) / sizeof(keytab_change_steps[0]);
+
+	p->cred = SC_PLAN_CRED_KEYTAB;
+	if (opts->force && res->config->keytab_only) {
+		p->action = SC_PLAN_CHANGE_OWN;
+		p->reason = "the keytab's keys are the DC's under an older "
+			    "kvno; rotating with them because a rotation was "
+			    "forced";
+		return set_steps(p, keytab_change_steps, n);
+	}
+	p->action = SC_PLAN_REWRITE_KEYTAB;
+	p->reason = "the keytab's newest keys are the DC's, labelled with an "
+		    "older kvno: write them again at the DC's kvno in every "
+		    "keytab, no change on the DC";
+	return set_steps(p, relabel_steps, sizeof(relabel_steps) /
+			 sizeof(relabel_steps[0]));
+}
+
+/*
  * A keytab-only host: rotation as 'adcli update' does it (kpasswd
  * authenticated with the keytab's key), or an administrator's set when
  * the DC takes no local key.  The account's states a password change
@@ -314,6 +348,8 @@ static bool plan_keytab_only(struct sc_plan *p,
 		p->reason = "the keytab lacks the account's AES keys: rotate "
 			    "with its key, write keys of every enctype";
 		return set_steps(p, keytab_change_steps, n);
+	case SC_DIAG_KEYTAB_KVNO:
+		return plan_relabel(p, res, opts);
 	case SC_DIAG_ALL_REJECTED:
 	case SC_DIAG_KEYTAB_STALE:
 	case SC_DIAG_PREVIOUS_ONLY:
@@ -416,6 +452,9 @@ enum sc_rc sc_plan_make(TALLOC_CTX *mem_ctx,
 		break;
 	case SC_DIAG_ACCEPTOR:
 		ok = plan_acceptor(p, res, opts);
+		break;
+	case SC_DIAG_KEYTAB_KVNO:
+		ok = plan_relabel(p, res, opts);
 		break;
 	default:
 		ok = plan_unfixable(p, v);

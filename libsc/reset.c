@@ -171,21 +171,18 @@ struct pwcheck {
 };
 
 /*
- * Present password once on dc over Kerberos (the same probe verify
- * uses) and, when accepted, read the account's kvno and SPNs over LDAP
- * bound with that TGT.  This is how a keytab rewrite learns the kvno
+ * Present keys (of one kvno) once on dc over Kerberos (the same probe
+ * verify uses) and, when accepted, read the account's kvno and SPNs over
+ * LDAP bound with that TGT.  This is how a keytab rewrite learns the kvno
  * when the stale keytab cannot bind, and how a change is confirmed.
  */
-static enum sc_rc check_password(TALLOC_CTX *mem_ctx, struct rrun *r,
-				 const struct sc_dc *dc,
-				 const struct sc_secret *password,
-				 struct pwcheck *out,
-				 struct sc_error **err_out)
+static enum sc_rc check_keys(TALLOC_CTX *mem_ctx, struct rrun *r,
+			     const struct sc_dc *dc, const struct sc_key *keys,
+			     size_t nkeys, struct pwcheck *out,
+			     struct sc_error **err_out)
 {
-	static const int32_t enctypes[] = { 18, 17, 23 };
 	const struct sc_verify_result *b = r->res->before;
 	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
-	struct sc_key *keys = NULL;
 	struct sc_attempt *a = NULL;
 	struct sc_ldap_result *l = NULL;
 	const char *cc = NULL;
@@ -194,12 +191,8 @@ static enum sc_rc check_password(TALLOC_CTX *mem_ctx, struct rrun *r,
 	if (tmp_ctx == NULL)
 		return SC_ENOMEM;
 	memset(out, 0, sizeof(*out));
-	rc = sci_derive_keys(tmp_ctx, b->config->realm, b->account, password,
-			     enctypes, 3, 0, &keys, err_out);
-	if (rc != SC_OK)
-		goto done;
 	rc = sc_probe_krb5(tmp_ctx, &r->popts, dc, b->config->realm,
-			   b->account, keys, 3, &a, &cc, err_out);
+			   b->account, keys, nkeys, &a, &cc, err_out);
 	if (rc != SC_OK)
 		goto done;
 	out->outcome = a->outcome;
@@ -227,6 +220,70 @@ done:
 	rescue_err(r, tmp_ctx, err_out);
 	talloc_free(tmp_ctx);
 	return rc;
+}
+
+/* check_keys() with password's keys (AES256, AES128, RC4). */
+static enum sc_rc check_password(TALLOC_CTX *mem_ctx, struct rrun *r,
+				 const struct sc_dc *dc,
+				 const struct sc_secret *password,
+				 struct pwcheck *out,
+				 struct sc_error **err_out)
+{
+	static const int32_t enctypes[] = { 18, 17, 23 };
+	const struct sc_verify_result *b = r->res->before;
+	TALLOC_CTX *tmp_ctx = talloc_new(NULL);
+	struct sc_key *keys = NULL;
+	enum sc_rc rc;
+
+	if (tmp_ctx == NULL)
+		return SC_ENOMEM;
+	memset(out, 0, sizeof(*out));
+	rc = sci_derive_keys(tmp_ctx, b->config->realm, b->account, password,
+			     enctypes, 3, 0, &keys, err_out);
+	if (rc == SC_OK)
+		rc = check_keys(mem_ctx, r, dc, keys, 3, out, err_out);
+	rescue_err(r, tmp_ctx, err_out);
+	talloc_free(tmp_ctx);
+	return rc;
+}
+
+/*
+ * The keys the DC accepted on a keytab-only host: the machine keytab's
+ * newest kvno, one per enctype, the account's own entries first (every
+ * machine principal of one kvno carries the account's keys).  They point
+ * into kt's entries.  NULL when there is none.
+ */
+static struct sc_key *accepted_keys(TALLOC_CTX *mem_ctx,
+				    const struct sc_keytab *kt,
+				    const char *account, size_t *n_out)
+{
+	uint32_t top = sc_keytab_max_kvno(kt);
+	size_t alen = strlen(account), n = 0;
+	struct sc_key *k;
+
+	if (kt == NULL || kt->count == 0)
+		return NULL;
+	k = talloc_zero_array(mem_ctx, struct sc_key, kt->count);
+	for (int own = 1; k != NULL && own >= 0; own--) {
+		for (size_t i = 0; i < kt->count; i++) {
+			const struct sc_keytab_entry *e = &kt->entries[i];
+			bool dup = false;
+
+			if (e->kvno != top ||
+			    (strncasecmp(e->principal, account, alen) == 0 &&
+			     e->principal[alen] == '@') != (own == 1))
+				continue;
+			for (size_t j = 0; j < n; j++)
+				dup = dup || k[j].enctype == e->enctype;
+			if (dup)
+				continue;
+			k[n].enctype = e->enctype;
+			k[n].kvno = top;
+			k[n++].key = e->key;
+		}
+	}
+	*n_out = n;
+	return n > 0 ? k : NULL;
 }
 
 /*
@@ -396,6 +453,9 @@ struct xrun {
 	enum sc_plan_cred auth;		/* what authenticated the change (the
 					 * plan's, or the journal's) */
 	uint32_t auth_kvno;		/* auth keytab: its keys' kvno */
+	const struct sc_key *keys;	/* relabel: the accepted keys ... */
+	size_t nkeys;
+	uint32_t from_kvno;		/* ... and their kvno in the keytab */
 };
 
 /*
@@ -509,6 +569,15 @@ static enum sc_rc write_one_keytab(struct rrun *r, struct xrun *x,
 	return SC_OK;
 }
 
+/* Every keytab of the account holds the keys of kvno now. */
+static enum sc_rc keytab_written(struct rrun *r, uint32_t kvno)
+{
+	r->res->changed_keytab = true;
+	r->res->new_kvno = kvno;
+	sci_test_hook("keytab");
+	return SC_OK;
+}
+
 /*
  * write-keytab: x->pw's keys at x->pc.kvno for the machine's principals
  * of every keytab of the account (the machine keytab, then the others
@@ -528,12 +597,7 @@ static enum sc_rc step_write_keytab(struct rrun *r, struct xrun *x,
 	for (size_t i = 0; rc == SC_OK && i < b->more_keytab_count; i++)
 		rc = write_one_keytab(r, x, b->more_keytabs[i],
 				      b->more_keytabs[i], err_out);
-	if (rc != SC_OK)
-		return rc;
-	r->res->changed_keytab = true;
-	r->res->new_kvno = x->pc.kvno;
-	sci_test_hook("keytab");
-	return SC_OK;
+	return rc == SC_OK ? keytab_written(r, x->pc.kvno) : rc;
 }
 
 /* clear-journal: both stores hold the new password; winbindd & co. may
@@ -702,34 +766,97 @@ done:
 }
 
 /*
- * read-kvno (keytab rewrite): the secrets.tdb password once on the DC
- * verify used, and the account's kvno and SPNs over LDAP bound with it.
+ * read-kvno (keytab rewrite): the plan's credential once on the DC verify
+ * used - the secrets.tdb password, or the keytab's accepted keys (a
+ * relabel) - and the account's kvno and SPNs over LDAP bound with it.
  */
 static enum sc_rc step_read_kvno(struct rrun *r, struct xrun *x,
 				 struct sc_error **err_out)
 {
 	const struct sc_verify_result *b = r->res->before;
 	const struct sc_dc *dc = verdict_dc(b);
+	bool relabel = r->res->plan->cred == SC_PLAN_CRED_KEYTAB;
+	const char *what = relabel ? "the keytab's keys" :
+			   "the secrets.tdb password";
 	enum sc_rc rc;
 
-	rc = check_password(x->mem, r, dc, b->secrets->current, &x->pc,
-			    err_out);
+	if (relabel) {
+		x->from_kvno = sc_keytab_max_kvno(b->keytab);
+		x->keys = accepted_keys(x->mem, b->keytab, b->account,
+					&x->nkeys);
+		if (x->keys == NULL)
+			return sci_error(r->res, err_out, SC_EINTERNAL,
+					 SC_ERRDOM_NONE, 0, "the keytab holds "
+					 "no keys of %s", b->account);
+		rc = check_keys(x->mem, r, dc, x->keys, x->nkeys, &x->pc,
+				err_out);
+	} else {
+		rc = check_password(x->mem, r, dc, b->secrets->current,
+				    &x->pc, err_out);
+	}
 	if (rc != SC_OK)
 		return rc;
 	if (x->pc.outcome != SC_OUTCOME_ACCEPTED || !x->pc.has_kvno) {
 		r->res->detail = talloc_asprintf(r->res, "could not read the "
-			"account's kvno from %s with the secrets.tdb "
-			"password: %s", dc->name,
+			"account's kvno from %s with %s: %s", dc->name, what,
 			x->pc.detail ? x->pc.detail : "LDAP did not say");
 		r->res->health = SC_HEALTH_BROKEN;
 		return SC_OK;
 	}
 	sci_message(&r->opts->verify, "%s: msDS-KeyVersionNumber is %u",
 		    dc->name, x->pc.kvno);
+	if (relabel && x->pc.kvno <= x->from_kvno) {
+		/* moved since verify (a rotator): not this plan any more */
+		r->res->detail = talloc_asprintf(r->res, "%s's kvno is %u, "
+			"not above the keytab's %u any more; nothing changed",
+			dc->name, x->pc.kvno, x->from_kvno);
+		r->res->health = SC_HEALTH_BROKEN;
+		return SC_OK;
+	}
+	if (relabel) {
+		x->keep = x->from_kvno;
+		return SC_OK;
+	}
 	x->pw = b->secrets->current;
 	x->keep = x->pc.kvno > 1 ? x->pc.kvno - 1 : 0;
 	x->rewrite = true;
 	return SC_OK;
+}
+
+/*
+ * relabel-keytab: the accepted keys (read-kvno's) at the DC's kvno for
+ * the machine's principals of every keytab of the account; their old
+ * kvno stays (as 'adcli update' keeps the previous one), other accounts'
+ * entries are copied.
+ */
+static enum sc_rc step_relabel_keytab(struct rrun *r, struct xrun *x,
+				      struct sc_error **err_out)
+{
+	const struct sc_verify_result *b = r->res->before;
+	struct sc_machine_names names;
+	enum sc_rc rc = SC_OK;
+
+	machine_names(r, &x->pc, &names);
+	for (size_t i = 0; rc == SC_OK && i <= b->more_keytab_count; i++) {
+		const struct sc_keytab *kt = i == 0 ? b->keytab :
+					     b->more_keytabs[i - 1];
+		const char *name = i == 0 ? b->config->keytab_name : kt->name;
+		const char **princs = principals(x->mem, r, &x->pc, kt);
+
+		if (princs == NULL)
+			return SC_ENOMEM;
+		if (princs[0] == NULL)
+			continue;
+		rc = sci_keytab_write_keys(r->res, name, &names, princs,
+					   x->keys, x->nkeys, x->pc.kvno,
+					   x->keep, err_out);
+		if (rc == SC_OK)
+			sci_message(&r->opts->verify, "Relabelling keytab %s "
+				    "... done (its kvno %u keys at kvno %u, "
+				    "kvno %u kept)", name, x->from_kvno,
+				    x->pc.kvno, x->keep);
+	}
+	return rc == SC_OK ? keytab_written(r, x->pc.kvno) : rc;
 }
 
 /* USER or USER@REALM as a principal name (the ccache's with --use-ccache). */
@@ -1253,6 +1380,7 @@ static const step_fn step_fns[SC_STEP_COUNT] = {
 	[SC_STEP_CLEAR_JOURNAL] = step_clear_journal,
 	[SC_STEP_VERIFY_AFTER] = step_verify_after,
 	[SC_STEP_ENABLE] = step_enable,
+	[SC_STEP_RELABEL_KEYTAB] = step_relabel_keytab,
 };
 
 /*

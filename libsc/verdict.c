@@ -96,6 +96,20 @@ static bool keytab_has_unmatched(const struct sc_keytab *kt)
 	return false;
 }
 
+/*
+ * The keytab's newest keys are the DC's (top_ok: accepted) but labelled
+ * with a kvno below the account's msDS-KeyVersionNumber: the same
+ * password set twice moves the kvno on and leaves the key.  kinit -k
+ * works; an acceptor of a named principal looks the key up by the
+ * ticket's kvno and fails.
+ */
+static bool kvno_behind(const struct sc_ldap_result *ldap, uint32_t top,
+			bool top_ok)
+{
+	return top_ok && ldap != NULL && ldap->bound &&
+	       ldap->account.has_kvno && ldap->account.kvno > top;
+}
+
 static struct sc_verdict mk(enum sc_health h, enum sc_diag d,
 			    enum sc_repair r, const struct sc_dc_report *rep)
 {
@@ -183,6 +197,13 @@ struct sc_verdict sc_verdict_compute(const struct sc_dc_report *rep,
 		if (kr_top != NULL && rejected(kr_top))
 			return mk(SC_HEALTH_BROKEN, SC_DIAG_KEYTAB_STALE,
 				  SC_REPAIR_REWRITE_KEYTAB, rep);
+		/* keytab only (netlogon took its RC4 key): no password to
+		 * rewrite from, the keys themselves are right */
+		if (!have_pw && kvno_behind(ldap, top, kr_top != NULL &&
+					    kr_top->outcome ==
+					    SC_OUTCOME_ACCEPTED))
+			return mk(SC_HEALTH_BROKEN, SC_DIAG_KEYTAB_KVNO,
+				  SC_REPAIR_RELABEL_KEYTAB, rep);
 		/* The right keys under the wrong kvno break every acceptor. */
 		if (ldap != NULL && ldap->bound && ldap->account.has_kvno &&
 		    !keytab_has_kvno(keytab, ldap->account.kvno))
@@ -206,6 +227,10 @@ struct sc_verdict sc_verdict_compute(const struct sc_dc_report *rep,
 	if (kr_top != NULL && kr_top->outcome == SC_OUTCOME_ACCEPTED) {
 		/* Kerberos alone was asked for: it is the whole answer. */
 		if (!rep->path_run[SC_PATH_NETLOGON]) {
+			if (!have_pw && kvno_behind(ldap, top, true))
+				return mk(SC_HEALTH_BROKEN,
+					  SC_DIAG_KEYTAB_KVNO,
+					  SC_REPAIR_RELABEL_KEYTAB, rep);
 			if (have_pw && keytab_has_unmatched(keytab))
 				return mk(SC_HEALTH_WARNING,
 					  SC_DIAG_KEYTAB_EXTRA,

@@ -52,6 +52,7 @@ static const char *phrase(enum sc_diag d)
 	case SC_DIAG_ROTATORS: return "several password rotators, or none";
 	case SC_DIAG_ACCEPTOR: return "a service principal of the keytab "
 				      "fails";
+	case SC_DIAG_KEYTAB_KVNO: return "keytab kvno behind the DC's";
 	case SC_DIAG_COUNT: break;
 	}
 	return "?";

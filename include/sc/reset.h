@@ -24,7 +24,9 @@
 
 enum sc_plan_action {
 	SC_PLAN_NOTHING = 0,		/* healthy: no change */
-	SC_PLAN_REWRITE_KEYTAB,		/* keytab from secrets.tdb, no DC change */
+	SC_PLAN_REWRITE_KEYTAB,		/* keytab from secrets.tdb, or its
+					 * accepted keys at the DC's kvno; no
+					 * DC change */
 	SC_PLAN_CHANGE_OWN,		/* change with the secret the DC takes */
 	SC_PLAN_CHANGE_ADMIN,		/* set with administrator credentials */
 	SC_PLAN_REFUSE,			/* repair nothing: see reason */
@@ -32,7 +34,8 @@ enum sc_plan_action {
 };
 
 enum sc_step {
-	SC_STEP_READ_KVNO = 0,		/* DC's msDS-KeyVersionNumber (LDAP) */
+	SC_STEP_READ_KVNO = 0,		/* DC's msDS-KeyVersionNumber (LDAP,
+					 * bound with the plan's credential) */
 	SC_STEP_JOURNAL,		/* journal the new secret as pending */
 	SC_STEP_CHANGE_DC,		/* kpasswd change / set on the DC */
 	SC_STEP_VERIFY_NEW,		/* AS exchange with the new secret */
@@ -43,6 +46,8 @@ enum sc_step {
 	SC_STEP_ENABLE,			/* clear ACCOUNTDISABLE (LDAP) */
 	SC_STEP_ALIGN_SECRETS,		/* secrets.tdb: the accepted previous
 					 * password -> current, first */
+	SC_STEP_RELABEL_KEYTAB,		/* the keytab's accepted keys at the
+					 * DC's kvno, their kvno kept */
 	SC_STEP_COUNT
 };
 

@@ -46,6 +46,9 @@ enum sc_diag {
 	SC_DIAG_RC4_ONLY,		/* works only with RC4 */
 	SC_DIAG_ROTATORS,		/* several rotators, or none */
 	SC_DIAG_ACCEPTOR,		/* a keytab principal cannot accept */
+	SC_DIAG_KEYTAB_KVNO,		/* keytab-only host: the keytab's newest
+					 * keys are accepted, under a kvno
+					 * below the DC's */
 	SC_DIAG_COUNT
 };
 
@@ -63,6 +66,8 @@ enum sc_repair {
 	SC_REPAIR_ENABLE_AES,		/* AES on the account and krb5.conf */
 	SC_REPAIR_ONE_ROTATOR,		/* exactly one rotator */
 	SC_REPAIR_FIX_ACCEPTOR,		/* SPN or keytab of a service */
+	SC_REPAIR_RELABEL_KEYTAB,	/* the accepted keys again, at the
+					 * DC's kvno */
 	SC_REPAIR_COUNT
 };
 

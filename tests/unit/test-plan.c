@@ -57,6 +57,55 @@ static void test_plan_previous_align(void **state)
 	talloc_free(mem);
 }
 
+/*
+ * The keytab's accepted keys under an older kvno: a relabel (no DC
+ * change, no administrator, no journal), also on a keytab-only host,
+ * where --force rotates with those keys instead.  A keytab-only
+ * keytab-stale (keys not accepted) still needs an administrator.
+ */
+static void test_plan_relabel(void **state)
+{
+	static const enum sc_step want[] = {
+		SC_STEP_READ_KVNO, SC_STEP_RELABEL_KEYTAB, SC_STEP_VERIFY_AFTER,
+	};
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct sc_verify_result *r = talloc_zero(mem, struct sc_verify_result);
+	struct sc_plan_opts o = { .now = 1000000 };
+	struct sc_plan *p = NULL;
+
+	(void)state;
+	r->config = talloc_zero(r, struct sc_config);
+	r->config->keytab_only = true;
+	r->verdict.diag = SC_DIAG_KEYTAB_KVNO;
+	r->verdict.health = SC_HEALTH_BROKEN;
+	r->verdict.dc = "dc1.netchk.test";
+	assert_int_equal(sc_plan_make(mem, r, &o, &p, NULL), SC_OK);
+	assert_int_equal(p->action, SC_PLAN_REWRITE_KEYTAB);
+	assert_int_equal(p->cred, SC_PLAN_CRED_KEYTAB);
+	assert_int_equal(p->step_count, 3);
+	assert_memory_equal(p->steps, want, sizeof(want));
+	assert_string_equal(sc_step_name(p->steps[1]), "relabel-keytab");
+	assert_null(strstr(p->reason, "secrets.tdb"));
+	o.force = true;
+	assert_int_equal(sc_plan_make(mem, r, &o, &p, NULL), SC_OK);
+	assert_int_equal(p->action, SC_PLAN_CHANGE_OWN);
+	assert_int_equal(p->cred, SC_PLAN_CRED_KEYTAB);
+	assert_int_equal(p->steps[0], SC_STEP_JOURNAL);
+	o.force = false;
+	r->verdict.diag = SC_DIAG_KEYTAB_STALE;
+	assert_int_equal(sc_plan_make(mem, r, &o, &p, NULL), SC_OK);
+	assert_int_equal(p->action, SC_PLAN_REFUSE);
+	assert_non_null(strstr(p->reason, "administrator"));
+	/* a host with smb.conf (Kerberos alone verified): the relabel too */
+	r->config->keytab_only = false;
+	r->verdict.diag = SC_DIAG_KEYTAB_KVNO;
+	o.force = true;
+	assert_int_equal(sc_plan_make(mem, r, &o, &p, NULL), SC_OK);
+	assert_int_equal(p->action, SC_PLAN_REWRITE_KEYTAB);
+	assert_memory_equal(p->steps, want, sizeof(want));
+	talloc_free(mem);
+}
+
 static void test_plans(void **state)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
@@ -180,6 +229,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plans),
 		cmocka_unit_test(test_plan_previous_align),
+		cmocka_unit_test(test_plan_relabel),
 		cmocka_unit_test(test_rotation_age),
 		cmocka_unit_test(test_skew_beats_force),
 	};

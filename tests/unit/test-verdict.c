@@ -71,6 +71,16 @@ static void kr(struct world *w, uint32_t kvno, enum sc_outcome o,
 	a->ntstatus = nt;
 }
 
+/* LDAP bound as the machine: an enabled account at kvno. */
+static void ldap_kvno(struct world *w, uint32_t kvno)
+{
+	w->ldap.reached = w->ldap.bound = w->ldap.account.found = true;
+	w->ldap.account.uac = 0x1000;
+	w->ldap.account.has_kvno = true;
+	w->ldap.account.kvno = kvno;
+	w->rep.ldap = &w->ldap;
+}
+
 static struct sc_verdict run(struct world *w)
 {
 	return sc_verdict_compute(&w->rep, &w->secrets, &w->keytab);
@@ -189,11 +199,7 @@ static void test_keytab_wrong_kvno(void **state)
 	init(&w);
 	nl(&w, SC_CAND_CURRENT, SC_OUTCOME_ACCEPTED, 0);
 	kr(&w, 1, SC_OUTCOME_ACCEPTED, 0, false, 0);
-	w.ldap.reached = w.ldap.bound = w.ldap.account.found = true;
-	w.ldap.account.uac = 0x1000;
-	w.ldap.account.has_kvno = true;
-	w.ldap.account.kvno = 2;
-	w.rep.ldap = &w.ldap;
+	ldap_kvno(&w, 2);
 	expect(&w, SC_HEALTH_BROKEN, SC_DIAG_KEYTAB_STALE,
 	       SC_REPAIR_REWRITE_KEYTAB);
 	w.ldap.account.kvno = 1;
@@ -341,6 +347,54 @@ static void test_kerberos_only(void **state)
 	assert_int_equal(v.health, SC_HEALTH_BROKEN);
 }
 
+/*
+ * A keytab-only host (no secrets.tdb: netlogon presented the keytab's RC4
+ * key): the keytab's newest keys accepted, the DC's kvno above them
+ * (one password set twice) is keytab-kvno, repaired by a relabel; with
+ * Kerberos alone too.  Keys the KDC rejects stay keytab-stale, and a
+ * keytab ahead of the DC is not a relabel either.
+ */
+static void test_keytab_kvno_behind(void **state)
+{
+	struct world w;
+	struct sc_verdict v;
+
+	init(&w);
+	w.entries[0].kvno = 3;
+	w.entries[0].match = SC_KEY_MATCH_UNKNOWN;
+	nl(&w, SC_CAND_CURRENT, SC_OUTCOME_ACCEPTED, 0);
+	kr(&w, 3, SC_OUTCOME_ACCEPTED, 0, false, 0);
+	ldap_kvno(&w, 4);
+	v = sc_verdict_compute(&w.rep, NULL, &w.keytab);
+	assert_int_equal(v.health, SC_HEALTH_BROKEN);
+	assert_string_equal(sc_diag_name(v.diag), "keytab-kvno");
+	assert_string_equal(sc_repair_name(v.repair), "relabel-keytab");
+	assert_null(strstr(sc_diag_text(v.diag), "secrets.tdb"));
+	assert_null(strstr(sc_repair_text(v.repair), "secrets.tdb"));
+	/* with secrets.tdb the password rewrites it, as before */
+	expect(&w, SC_HEALTH_BROKEN, SC_DIAG_KEYTAB_STALE,
+	       SC_REPAIR_REWRITE_KEYTAB);
+	/* the keytab ahead of the DC: not a relabel */
+	w.ldap.account.kvno = 2;
+	v = sc_verdict_compute(&w.rep, NULL, &w.keytab);
+	assert_int_equal(v.diag, SC_DIAG_KEYTAB_STALE);
+	/* Kerberos alone (no RC4 key): the same finding */
+	w.ldap.account.kvno = 4;
+	w.rep.path_run[SC_PATH_NETLOGON] = false;
+	w.attempts[0] = w.attempts[1];
+	w.rep.attempt_count = 1;
+	v = sc_verdict_compute(&w.rep, NULL, &w.keytab);
+	assert_int_equal(v.diag, SC_DIAG_KEYTAB_KVNO);
+	/* keys the KDC rejects: still keytab-stale, not a relabel */
+	init(&w);
+	w.entries[0].kvno = 3;
+	nl(&w, SC_CAND_CURRENT, SC_OUTCOME_ACCEPTED, 0);
+	kr(&w, 3, SC_OUTCOME_REJECTED, KRB5KDC_ERR_PREAUTH_FAILED, false, 0);
+	ldap_kvno(&w, 4);
+	v = sc_verdict_compute(&w.rep, NULL, &w.keytab);
+	assert_int_equal(v.diag, SC_DIAG_KEYTAB_STALE);
+}
+
 static void test_names_complete(void **state)
 {
 	for (int d = 0; d < SC_DIAG_COUNT; d++) {
@@ -369,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_dc_down),
 		cmocka_unit_test(test_stale_keytab),
 		cmocka_unit_test(test_keytab_wrong_kvno),
+		cmocka_unit_test(test_keytab_kvno_behind),
 		cmocka_unit_test(test_stale_secrets),
 		cmocka_unit_test(test_previous_only),
 		cmocka_unit_test(test_skew),
