@@ -567,7 +567,8 @@ static const struct sc_explain_entry table[] = {
 
 	DG(SC_DIAG_KEYTAB_KVNO, "keytab-kvno", "keytab kvno behind the DC's",
 	   "the keytab's newest keys are the DC's current keys (the DC "
-	   "accepts them) but carry an older kvno than the account's "
+	   "accepts them, they open its service tickets) but carry an "
+	   "older kvno than the account's "
 	   "msDS-KeyVersionNumber: 'kinit -k' works, while a service that "
 	   "accepts tickets for its own name looks the key up by the "
 	   "ticket's kvno and fails ('Cannot find key for host/... kvno N "

@@ -97,17 +97,38 @@ static bool keytab_has_unmatched(const struct sc_keytab *kt)
 }
 
 /*
- * The keytab's newest keys are the DC's (top_ok: accepted) but labelled
- * with a kvno below the account's msDS-KeyVersionNumber: the same
- * password set twice moves the kvno on and leaves the key.  kinit -k
- * works; an acceptor of a named principal looks the key up by the
- * ticket's kvno and fails.
+ * Did the keytab's keys open a service ticket the DC made under kvno?
+ * Then they are the DC's current keys, not merely keys its KDC takes in
+ * an AS exchange (a DC may take the previous password's there).
  */
-static bool kvno_behind(const struct sc_ldap_result *ldap, uint32_t top,
-			bool top_ok)
+static bool opened_at(const struct sc_dc_report *rep,
+		      const struct sc_keytab *kt, uint32_t kvno)
 {
+	for (size_t i = 0; i < rep->acceptor_count; i++) {
+		const struct sc_acceptor *a = &rep->acceptors[i];
+
+		if (a->ok && a->kvno == kvno && a->keytab != NULL &&
+		    kt->name != NULL && strcmp(a->keytab, kt->name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The keytab's newest keys are the DC's (top_ok: accepted, and they open
+ * the DC's service tickets of its kvno) but labelled with a kvno below
+ * the account's msDS-KeyVersionNumber: the same password set twice moves
+ * the kvno on and leaves the key.  kinit -k works; an acceptor of a
+ * named principal looks the key up by the ticket's kvno and fails.
+ */
+static bool kvno_behind(const struct sc_dc_report *rep,
+			const struct sc_keytab *kt, uint32_t top, bool top_ok)
+{
+	const struct sc_ldap_result *ldap = rep->ldap;
+
 	return top_ok && ldap != NULL && ldap->bound &&
-	       ldap->account.has_kvno && ldap->account.kvno > top;
+	       ldap->account.has_kvno && ldap->account.kvno > top &&
+	       opened_at(rep, kt, ldap->account.kvno);
 }
 
 static struct sc_verdict mk(enum sc_health h, enum sc_diag d,
@@ -199,7 +220,7 @@ struct sc_verdict sc_verdict_compute(const struct sc_dc_report *rep,
 				  SC_REPAIR_REWRITE_KEYTAB, rep);
 		/* keytab only (netlogon took its RC4 key): no password to
 		 * rewrite from, the keys themselves are right */
-		if (!have_pw && kvno_behind(ldap, top, kr_top != NULL &&
+		if (!have_pw && kvno_behind(rep, keytab, top, kr_top != NULL &&
 					    kr_top->outcome ==
 					    SC_OUTCOME_ACCEPTED))
 			return mk(SC_HEALTH_BROKEN, SC_DIAG_KEYTAB_KVNO,
@@ -227,7 +248,7 @@ struct sc_verdict sc_verdict_compute(const struct sc_dc_report *rep,
 	if (kr_top != NULL && kr_top->outcome == SC_OUTCOME_ACCEPTED) {
 		/* Kerberos alone was asked for: it is the whole answer. */
 		if (!rep->path_run[SC_PATH_NETLOGON]) {
-			if (!have_pw && kvno_behind(ldap, top, true))
+			if (!have_pw && kvno_behind(rep, keytab, top, true))
 				return mk(SC_HEALTH_BROKEN,
 					  SC_DIAG_KEYTAB_KVNO,
 					  SC_REPAIR_RELABEL_KEYTAB, rep);

@@ -350,16 +350,25 @@ static void test_kerberos_only(void **state)
 /*
  * A keytab-only host (no secrets.tdb: netlogon presented the keytab's RC4
  * key): the keytab's newest keys accepted, the DC's kvno above them
- * (one password set twice) is keytab-kvno, repaired by a relabel; with
- * Kerberos alone too.  Keys the KDC rejects stay keytab-stale, and a
- * keytab ahead of the DC is not a relabel either.
+ * (one password set twice) is keytab-kvno, repaired by a relabel, when
+ * the keytab's keys open the DC's service ticket of its kvno; with
+ * Kerberos alone too.  Keys the KDC takes that open no such ticket (a
+ * previous password), keys it rejects, and a keytab ahead of the DC
+ * stay keytab-stale.
  */
 static void test_keytab_kvno_behind(void **state)
 {
 	struct world w;
 	struct sc_verdict v;
+	struct sc_acceptor acc = { .principal = "host/m@NETCHK.TEST",
+				   .keytab = "FILE:/etc/krb5.keytab",
+				   .got_ticket = true, .ok = true,
+				   .kvno = 4 };
 
 	init(&w);
+	w.keytab.name = "FILE:/etc/krb5.keytab";
+	w.rep.acceptors = &acc;
+	w.rep.acceptor_count = 1;
 	w.entries[0].kvno = 3;
 	w.entries[0].match = SC_KEY_MATCH_UNKNOWN;
 	nl(&w, SC_CAND_CURRENT, SC_OUTCOME_ACCEPTED, 0);
@@ -374,6 +383,19 @@ static void test_keytab_kvno_behind(void **state)
 	/* with secrets.tdb the password rewrites it, as before */
 	expect(&w, SC_HEALTH_BROKEN, SC_DIAG_KEYTAB_STALE,
 	       SC_REPAIR_REWRITE_KEYTAB);
+	/* taken in the AS exchange, but no ticket of kvno 4 opened */
+	acc.ok = false;
+	v = sc_verdict_compute(&w.rep, NULL, &w.keytab);
+	assert_int_equal(v.diag, SC_DIAG_KEYTAB_STALE);
+	acc.ok = true;
+	acc.kvno = 3;
+	v = sc_verdict_compute(&w.rep, NULL, &w.keytab);
+	assert_int_equal(v.diag, SC_DIAG_KEYTAB_STALE);
+	acc.kvno = 4;
+	acc.keytab = "FILE:/etc/nfs.keytab";
+	v = sc_verdict_compute(&w.rep, NULL, &w.keytab);
+	assert_int_equal(v.diag, SC_DIAG_KEYTAB_STALE);
+	acc.keytab = "FILE:/etc/krb5.keytab";
 	/* the keytab ahead of the DC: not a relabel */
 	w.ldap.account.kvno = 2;
 	v = sc_verdict_compute(&w.rep, NULL, &w.keytab);
