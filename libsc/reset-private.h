@@ -32,7 +32,8 @@ void sci_test_hook(const char *step);
 /*
  * Remove the temporary files a killed reset left next to the keytab
  * (<keytab>.netchk.XXXXXX, keys) and the journal (<journal>.tmp.XXXXXX,
- * the new password).  Only under the reset lock.  Says what it removed.
+ * the new password); either may be NULL.  Only under the reset lock.
+ * Says what it removed.
  */
 void sci_remove_leftovers(TALLOC_CTX *mem_ctx, const char *keytab_name,
 			  const char *journal_path,

@@ -827,20 +827,24 @@ static enum sc_rc step_read_kvno(struct rrun *r, struct xrun *x,
  * relabel-keytab: the accepted keys (read-kvno's) at the DC's kvno for
  * the machine's principals of every keytab of the account; their old
  * kvno stays (as 'adcli update' keeps the previous one), other accounts'
- * entries are copied.
+ * entries are copied.  The service keytabs first, the machine keytab
+ * last: a run cut short in between leaves the machine keytab behind,
+ * which the next verify finds (keytab-kvno) and the next reset finishes;
+ * the other order would leave a service keytab behind unseen.
  */
 static enum sc_rc step_relabel_keytab(struct rrun *r, struct xrun *x,
 				      struct sc_error **err_out)
 {
 	const struct sc_verify_result *b = r->res->before;
+	size_t n = b->more_keytab_count;
 	struct sc_machine_names names;
 	enum sc_rc rc = SC_OK;
 
 	machine_names(r, &x->pc, &names);
-	for (size_t i = 0; rc == SC_OK && i <= b->more_keytab_count; i++) {
-		const struct sc_keytab *kt = i == 0 ? b->keytab :
-					     b->more_keytabs[i - 1];
-		const char *name = i == 0 ? b->config->keytab_name : kt->name;
+	for (size_t i = 0; rc == SC_OK && i <= n; i++) {
+		const struct sc_keytab *kt = i < n ? b->more_keytabs[i] :
+					     b->keytab;
+		const char *name = i < n ? kt->name : b->config->keytab_name;
 		const char **princs = principals(x->mem, r, &x->pc, kt);
 
 		if (princs == NULL)
@@ -1508,6 +1512,10 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 	if (!opts->dry_run)
 		sci_remove_leftovers(tmp_ctx, res->before->config->keytab_name,
 				     r.journal_path, &opts->verify);
+	for (size_t i = 0; !opts->dry_run &&
+			   i < res->before->more_keytab_count; i++)
+		sci_remove_leftovers(tmp_ctx, res->before->more_keytabs[i]->name,
+				     NULL, &opts->verify);
 	if (opts->admin_ccache != NULL) {
 		char *ccwhy = NULL, *want = NULL;
 

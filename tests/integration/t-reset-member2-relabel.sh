@@ -36,6 +36,16 @@ expect_grep stdout "^Diagnosis: .*older kvno than the account's msDS-KeyVersionN
 expect_grep stdout "^Repair:    write the keytab's accepted keys again under the DC's kvno" "repair text"
 expect_no_grep stdout 'secrets\.tdb' "no secrets.tdb in the text (there is none)"
 
+# killed inside the first keytab write (the service keytab's, before its
+# rename): nothing changed, the next run removes the temporary file
+member2_run env NETCHK_TEST_CRASH_AFTER=keytab-temp "$NETCHK_BIN" "${R[@]}"
+expect_rc 137 "reset killed inside the first keytab write"
+expect_grep stderr 'msDS-KeyVersionNumber is 4' "killed after read-kvno"
+ls "$M2_ETC"/nfs.keytab.netchk.?????? >/dev/null 2>&1 && ok "a temporary file left next to the service keytab" ||
+	not_ok "no temporary file next to the service keytab"
+member2_run sh -c 'for k in /etc/krb5.keytab /etc/nfs.keytab; do klist -k $k | awk "NR > 3 { print \$1 }" | sort -nu | paste -sd" "; done | paste -sd,'
+expect_eq "$(cat "$OUT/stdout")" "2 3,2 3" "both keytabs unchanged (kvnos 2 3)"
+
 netchk2 "${R[@]}" --dry-run --json
 expect_json '.plan.action' rewrite-keytab "dry run: a keytab rewrite"
 expect_json '.plan.credential' keytab "with the keytab's keys"
@@ -51,6 +61,8 @@ expect_json '.result.changed_keytab' true "keytab written"
 expect_json '.result.kvno' 4 "at kvno 4"
 expect_json '.after.diagnosis' healthy "healthy after"
 expect_grep stderr 'dc1.netchk.test: msDS-KeyVersionNumber is 4' "read-kvno: the DC's kvno, bound with the keytab's keys"
+expect_grep stderr 'Removing /etc/nfs.keytab.netchk.[^ ]+, left by an interrupted netchk reset \.\.\. done' "the killed run's temporary file removed"
+ls "$M2_ETC"/nfs.keytab.netchk.?????? >/dev/null 2>&1 && not_ok "temporary file still there" || ok "no temporary file left"
 expect_grep stderr 'Relabelling keytab (FILE:)?/etc/krb5.keytab \.\.\. done \(its kvno 3 keys at kvno 4, kvno 3 kept\)' "machine keytab relabelled"
 expect_grep stderr 'Relabelling keytab FILE:/etc/nfs.keytab \.\.\. done \(its kvno 3 keys at kvno 4, kvno 3 kept\)' "service keytab relabelled"
 expect_no_grep stderr 'Journalling|Changing computer account|Stopping sssd' "no journal, no DC change, sssd not held off"
