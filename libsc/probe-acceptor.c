@@ -1,45 +1,105 @@
 /*
  * libsc - every principal of the machine account proven as an acceptor
  *
- * What 'kvno -k KEYTAB PRINC' does, for each principal of the account in
- * the keytab (host/, nfs/, HTTP/, cifs/, RestrictedKrbHost/...): a service
- * ticket from the same DC, asked for with the machine's own TGT, then
- * decrypted with the keytab's key.  An SPN the directory does not have
- * ("Server not found in Kerberos database"), a ticket under another kvno
- * or enctype than the keytab holds, or one the key cannot open (the SPN
- * belongs to another account) breaks that service on this host while
- * every machine-level check passes.
+ * For each principal of the account in the keytab (host/, nfs/, HTTP/,
+ * cifs/, RestrictedKrbHost/...): a service ticket from the same DC, asked
+ * for with the machine's own TGT, then opened with that principal's key
+ * of the ticket's kvno, as a service that names itself accepts it.  An
+ * SPN the directory does not have ("Server not found in Kerberos
+ * database"), a ticket under another kvno or enctype than the keytab
+ * holds, or one the key cannot open (the SPN belongs to another account)
+ * breaks that service on this host while every machine-level check
+ * passes.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <krb5/krb5.h>
 #include "reset-private.h"
 
-/* The account's distinct principals of the keytab's newest kvno. */
+/*
+ * The distinct service principals of the keytab, each proven whatever its
+ * kvno: a rotator that wrote only some of them (or a reader that came
+ * while it appended) leaves host/ at a kvno the DC no longer has while
+ * the account's own key is new.  *behind_out marks those not at the
+ * keytab's newest kvno.
+ */
 static const char **acceptor_names(TALLOC_CTX *mem_ctx,
-				   const struct sc_keytab *kt)
+				   const struct sc_keytab *kt,
+				   bool **behind_out)
 {
 	uint32_t top = sc_keytab_max_kvno(kt);
 	const char **v = talloc_zero_array(mem_ctx, const char *, 1);
+	bool *behind = talloc_zero_array(mem_ctx, bool, 1);
 	size_t n = 0;
 
-	for (size_t i = 0; v != NULL && i < kt->count; i++) {
+	for (size_t i = 0; v != NULL && behind != NULL && i < kt->count; i++) {
 		const struct sc_keytab_entry *e = &kt->entries[i];
-		bool dup = false;
+		size_t j = 0;
 
-		if (e->kvno != top || strchr(e->principal, '/') == NULL)
+		if (strchr(e->principal, '/') == NULL)
 			continue;
-		for (size_t j = 0; j < n; j++)
-			dup = dup || strcasecmp(v[j], e->principal) == 0;
-		if (dup)
-			continue;
-		v = talloc_realloc(mem_ctx, v, const char *, n + 2);
-		if (v == NULL)
-			return NULL;
-		v[n++] = e->principal;
-		v[n] = NULL;
+		while (j < n && strcasecmp(v[j], e->principal) != 0)
+			j++;
+		if (j == n) {
+			v = talloc_realloc(mem_ctx, v, const char *, n + 2);
+			behind = talloc_realloc(mem_ctx, behind, bool, n + 1);
+			if (v == NULL || behind == NULL)
+				return NULL;
+			v[n++] = e->principal;
+			v[n] = NULL;
+			behind[j] = true;
+		}
+		behind[j] = behind[j] && e->kvno != top;
 	}
-	return v;
+	*behind_out = behind;
+	return behind != NULL ? v : NULL;
+}
+
+/*
+ * A principal only at an older kvno that the DC does not know is a
+ * leftover (the host was renamed, an SPN was retired): no client can get
+ * a ticket for it, so no service depends on it.
+ */
+static bool leftover(const struct sc_acceptor *a, bool behind)
+{
+	return behind && !a->got_ticket &&
+	       a->krb5_code == KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN;
+}
+
+/*
+ * Open the ticket as an acceptor that names itself does (sshd's default
+ * GSSAPIStrictAcceptorCheck, gssd, httpd): that principal's key of the
+ * ticket's kvno and enctype, nothing else.  MIT's
+ * krb5_server_decrypt_ticket_keytab() tries every key of the keytab and
+ * would pass a host/ left at an old kvno, because MEMBER$'s new key (the
+ * same bytes) opens its ticket.  Only the ticket's encrypted part is
+ * checked (its checksum); its contents are not needed.
+ */
+static krb5_error_code open_as_named(krb5_context ctx, krb5_keytab kt,
+				     krb5_const_principal server,
+				     krb5_ticket *tkt)
+{
+	krb5_keytab_entry ent;
+	krb5_error_code code;
+	krb5_data plain;
+
+	code = krb5_kt_get_entry(ctx, kt, server, tkt->enc_part.kvno,
+				 tkt->enc_part.enctype, &ent);
+	if (code != 0)
+		return code;
+	plain.length = tkt->enc_part.ciphertext.length;
+	plain.data = calloc(1, plain.length > 0 ? plain.length : 1);
+	code = plain.data == NULL ? ENOMEM :
+	       krb5_c_decrypt(ctx, &ent.key, KRB5_KEYUSAGE_KDC_REP_TICKET,
+			      NULL, &tkt->enc_part, &plain);
+	if (plain.data != NULL) {
+		explicit_bzero(plain.data, plain.length);	/* the session key */
+		free(plain.data);
+	}
+	krb5_free_keytab_entry_contents(ctx, &ent);
+	return code;
 }
 
 /* One principal: TGS as the machine, then the keytab decrypts it. */
@@ -66,7 +126,7 @@ static void prove_one(TALLOC_CTX *mem_ctx, krb5_context ctx, krb5_ccache cc,
 	if (code == 0) {
 		out->kvno = tkt->enc_part.kvno;
 		out->enctype = tkt->enc_part.enctype;
-		code = krb5_server_decrypt_ticket_keytab(ctx, kt, tkt);
+		code = open_as_named(ctx, kt, in.server, tkt);
 	}
 	out->ok = code == 0;
 	out->krb5_code = code;
@@ -97,14 +157,15 @@ enum sc_rc sci_probe_acceptors(TALLOC_CTX *mem_ctx, const struct sc_dc *dc,
 	krb5_principal me = NULL;
 	struct sc_acceptor *v = NULL;
 	const char **names;
-	size_t n = 0;
+	bool *behind = NULL;
+	size_t n = 0, kept = 0;
 	enum sc_rc rc = SC_OK;
 
 	*out = NULL;
 	*count_out = 0;
 	if (tmp_ctx == NULL)
 		return SC_ENOMEM;
-	names = acceptor_names(tmp_ctx, keytab);
+	names = acceptor_names(tmp_ctx, keytab, &behind);
 	ctx = sci_krb5_pinned(tmp_ctx, realm, dc->address);
 	if (names == NULL || ctx == NULL) {
 		rc = SC_ENOMEM;
@@ -123,11 +184,15 @@ enum sc_rc sci_probe_acceptors(TALLOC_CTX *mem_ctx, const struct sc_dc *dc,
 		goto done;
 	}
 	for (size_t i = 0; i < n; i++) {
-		prove_one(v, ctx, cc, me, kt, names[i], &v[i]);
-		v[i].keytab = talloc_strdup(v, keytab->name);
+		prove_one(v, ctx, cc, me, kt, names[i], &v[kept]);
+		if (leftover(&v[kept], behind[i])) {
+			memset(&v[kept], 0, sizeof(v[kept]));
+			continue;
+		}
+		v[kept++].keytab = talloc_strdup(v, keytab->name);
 	}
 	*out = v;
-	*count_out = n;
+	*count_out = kept;
 done:
 	if (kt != NULL)
 		krb5_kt_close(ctx, kt);

@@ -97,8 +97,8 @@ struct sc_acceptor {
 struct sc_dc_report {
 	struct sc_dc dc;
 	size_t acceptor_count;
-	struct sc_acceptor *acceptors;	/* every principal of the keytab's
-					 * newest kvno, proven on this DC */
+	struct sc_acceptor *acceptors;	/* every service principal of the keytabs
+					 * (any kvno), proven on this DC */
 	size_t attempt_count;
 	struct sc_attempt *attempts;	/* in the order they were made */
 	struct sc_ldap_result *ldap;	/* NULL if the path was not run */

@@ -1272,6 +1272,29 @@ break_m2_kvno_behind() {
     echo "break m2-kvno-behind: DC kvno=$kv1 keytab kvnos=$(member2_kvnos) (kvno $((kv0 + 1)) holds the DC's keys)"
 }
 
+# break m2-half-keytab : adcli update, then the keytab without the new
+# kvno of host/ and RestrictedKrbHost/ (what a reader sees while a rotator
+# appends its entries one by one, or what a tool that rewrote only some
+# principals leaves): the account's own keys and nfs/ are the DC's, the
+# host/ services hold keys the DC no longer has.
+break_m2_half_keytab() {
+    local kv tmp slots
+    member2_adcli_update
+    kv=$(LAB_MEMBER_ACCOUNT=$LAB_MEMBER2_ACCOUNT dc_attr msDS-KeyVersionNumber)
+    tmp=$(mktemp -d "$LAB_MEMBER2_DIR/half.XXXXXX")
+    # ktutil's slots of kvno $kv for host/ and RestrictedKrbHost/, last first
+    slots=$(printf 'rkt %s\nlist\n' "$LAB_MEMBER2_KEYTAB" | ktutil 2>/dev/null |
+        awk -v kv="$kv" '$2 == kv && $3 ~ /^(host|RestrictedKrbHost)\// { print $1 }' | sort -rn)
+    [[ -n $slots ]] || die "break m2-half-keytab: no kvno $kv host/ entries"
+    { printf 'rkt %s\n' "$LAB_MEMBER2_KEYTAB"
+      printf 'delent %s\n' $slots
+      printf 'wkt %s\n' "$tmp/krb5.keytab"; } | ktutil >/dev/null 2>&1
+    [[ -s $tmp/krb5.keytab ]] || die "break m2-half-keytab: ktutil wrote nothing"
+    install -m 600 "$tmp/krb5.keytab" "$LAB_MEMBER2_KEYTAB"
+    rm -rf "$tmp"
+    echo "break m2-half-keytab: DC kvno=$kv keytab kvnos=$(member2_kvnos), host/ at kvno $((kv - 1)) only"
+}
+
 # ---------------------------------------------------------------------------
 # DC-side view of the machine account
 # ---------------------------------------------------------------------------
@@ -1688,7 +1711,7 @@ cmd_status() {
 }
 
 cmd_break() {
-    (( $# == 1 )) || die "usage: lab.sh break dc-password|delete|disable|dc-stop|stale-keytab|stale-secrets|repl-lag|m2-stale-keytab|m2-kvno-behind|foreign-keytab"
+    (( $# == 1 )) || die "usage: lab.sh break dc-password|delete|disable|dc-stop|stale-keytab|stale-secrets|repl-lag|m2-stale-keytab|m2-kvno-behind|m2-half-keytab|foreign-keytab"
     need_root
     take_lock
     case $1 in
@@ -1701,6 +1724,7 @@ cmd_break() {
         repl-lag) break_repl_lag ;;
         m2-stale-keytab) break_m2_stale_keytab ;;
         m2-kvno-behind) break_m2_kvno_behind ;;
+        m2-half-keytab) break_m2_half_keytab ;;
         foreign-keytab) break_foreign_keytab ;;
         *) die "unknown scenario '$1'" ;;
     esac

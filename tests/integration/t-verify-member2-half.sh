@@ -1,0 +1,32 @@
+#!/bin/bash
+# A keytab whose principals are not all at the DC's kvno: after 'adcli
+# update', host/ and RestrictedKrbHost/ are left at the old kvno while
+# MEMBER2$ and nfs/ have the new keys (what a reader sees while a rotator
+# appends its entries one by one).  kinit -k works, ssh GSSAPI to host/
+# does not: verify must prove those principals too, not only the ones of
+# the keytab's newest kvno, and 'reset --force' writes every principal.
+. "$(dirname "$0")/lib.sh"
+lab_fresh --sssd
+lab_break m2-half-keytab
+kv=$(m2_attr msDS-KeyVersionNumber)
+
+member2_run sh -c 'KRB5CCNAME=MEMORY: kinit -k "MEMBER2$"'
+expect_rc 0 "kinit -k works: the account's own keys are the DC's"
+
+netchk2 verify --state-dir "$STATE_DIR" --json
+expect_rc 2 "broken"
+expect_json '.dcs[0].paths.kerberos.status' ok "the machine's own Kerberos is fine"
+expect_json '.verdict.diagnosis' acceptor "diagnosis"
+expect_json '[.dcs[0].acceptors[] | select(.ok | not) | .principal] | sort | join(",")' \
+	'RestrictedKrbHost/MEMBER2@NETCHK.TEST,RestrictedKrbHost/member2.netchk.test@NETCHK.TEST,host/MEMBER2@NETCHK.TEST,host/member2.netchk.test@NETCHK.TEST' \
+	"the four principals left behind are named"
+expect_json "[.dcs[0].acceptors[] | select(.ok | not) | .kvno] | unique | join(\",\")" "$kv" "the DC's tickets are at kvno $kv"
+expect_json '[.dcs[0].acceptors[] | select(.ok) | .principal] | length' 2 "nfs/ principals proven"
+
+netchk2 reset --state-dir "$STATE_DIR" --force
+expect_rc 0 "reset --force repairs it"
+member2_run sh -c 'klist -k /etc/krb5.keytab | awk "NR > 3 && \$2 ~ /^host\\/member2/ { print \$1 }" | sort -n | tail -1'
+expect_eq "$(cat "$OUT/stdout")" "$(m2_attr msDS-KeyVersionNumber)" "host/'s newest kvno is the DC's"
+netchk2 verify --state-dir "$STATE_DIR" --json
+expect_rc 0 "healthy after the reset"
+expect_json '[.dcs[0].acceptors[] | select(.ok)] | length' 6 "all 6 service principals proven"
