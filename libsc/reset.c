@@ -12,9 +12,9 @@
  * DC first (one AS exchange) and finishes the change when the DC has it,
  * or drops the journal when it does not.
  *
- * NETCHK_TEST_CRASH_AFTER=<step> (journal, dc, secrets, keytab) makes the
- * run SIGKILL itself right after that step: the fault-injection hook of
- * tests/integration/t-reset-crash.sh.  NETCHK_TEST_STOP_AFTER=<step>
+ * NETCHK_TEST_CRASH_AFTER=<step> (plan, journal, dc, secrets, keytab)
+ * makes the run SIGKILL itself right after that step: the fault-injection
+ * hook of tests/integration/t-reset-crash.sh.  NETCHK_TEST_STOP_AFTER=<step>
  * makes it SIGSTOP itself there instead, so that a test can change the
  * world (stop the DC) before it goes on (t-reset-report.sh).  Nothing
  * else reads them, and only a build for the tests has them (meson
@@ -37,6 +37,8 @@
 
 #define DEFAULT_STATE_DIR "/var/lib/netchk"
 #define LOCK_FILE "reset.lock"
+#define ROTATOR_WAIT 60		/* seconds for another rotator to finish */
+#define MAX_RESTARTS 2		/* verifications again after one ran */
 
 struct rrun {
 	const struct sc_reset_opts *opts;
@@ -46,6 +48,9 @@ struct rrun {
 	struct sc_probe_opts popts;
 	const char *cc_client;		/* --use-ccache: its principal */
 	bool held;			/* opts->hold(true) was called */
+	bool again;			/* a rotator changed the password
+					 * since verify: verify again */
+	int restarts;			/* ... how many times so far */
 };
 
 /*
@@ -1203,6 +1208,39 @@ static enum sc_rc step_align_secrets(struct rrun *r, struct xrun *x,
  * winbindd & co., then journal the new password (with that DC) before
  * the DC sees it.
  */
+/*
+ * Held off, sssd starts no adcli; one it started before may still run
+ * (rotator-proc.c), as may one from cron.  Its change lands on the DC
+ * while ours does, and the last keytab write wins: wait for it, then
+ * verify again (r->again), as the host is not what verify saw.  false:
+ * no change now.
+ */
+static bool rotators_quiet(struct rrun *r)
+{
+	const struct sc_verify_result *b = r->res->before;
+	const char **names = sci_verify_keytab_names(NULL, b->config,
+						     r->opts->verify.more_keytabs);
+	long pid = 0;
+	bool done;
+
+	if (names == NULL)
+		return true;
+	done = sci_rotator_settle(names, ROTATOR_WAIT, &r->opts->verify,
+				  &pid);
+	talloc_free(names);
+	if (pid == 0)
+		return true;
+	if (done && r->restarts < MAX_RESTARTS) {
+		r->again = true;
+		return false;
+	}
+	r->res->health = SC_HEALTH_UNKNOWN;
+	r->res->detail = talloc_asprintf(r->res, "another process (pid %ld) "
+		"%s the machine password; nothing changed: run again once "
+		"it is done", pid, done ? "keeps changing" : "is changing");
+	return false;
+}
+
 static enum sc_rc step_journal(struct rrun *r, struct xrun *x,
 			       struct sc_error **err_out)
 {
@@ -1214,6 +1252,20 @@ static enum sc_rc step_journal(struct rrun *r, struct xrun *x,
 			  r->opts->admin_ccache != NULL;
 	enum sc_rc rc;
 
+	/* Nothing else rotates from here on: no change of its own lands
+	 * between ours and our stores, nor a keytab write after ours. */
+	if (!hold_on(r)) {
+		/* One left running could change the password itself at the
+		 * same time: no change at all. */
+		r->res->health = SC_HEALTH_BROKEN;
+		r->res->detail = talloc_asprintf(r->res, "a service that "
+			"caches the machine password and may change it "
+			"itself (winbindd, sssd) could not be stopped for the "
+			"change; nothing changed");
+		return SC_OK;
+	}
+	if (!rotators_quiet(r))
+		return SC_OK;
 	rc = prepare_change(r, x, err_out);
 	if (rc != SC_OK)
 		return rc;
@@ -1242,16 +1294,6 @@ static enum sc_rc step_journal(struct rrun *r, struct xrun *x,
 		return sci_error(r->res, err_out, SC_EINTERNAL,
 				 SC_ERRDOM_NONE, 0,
 				 "cannot prepare the password change");
-	if (!hold_on(r)) {
-		/* One left running could change the password itself at the
-		 * same time: no change at all. */
-		r->res->health = SC_HEALTH_BROKEN;
-		r->res->detail = talloc_asprintf(r->res, "a service that "
-			"caches the machine password and may change it "
-			"itself (winbindd, sssd) could not be stopped for the "
-			"change; nothing changed");
-		return SC_OK;
-	}
 	rc = sci_journal_save(r->res, r->journal_path, &j, err_out);
 	if (rc != SC_OK)
 		return rc;
@@ -1408,7 +1450,7 @@ static enum sc_rc run_steps(struct rrun *r, struct xrun *x,
 					 SC_ERRDOM_NONE, 0, "plan step %d "
 					 "has no executor", (int)steps[i]);
 		rc = step_fns[steps[i]](r, x, err_out);
-		if (rc != SC_OK || res->detail != NULL)
+		if (rc != SC_OK || res->detail != NULL || r->again)
 			break;
 		ns = talloc_realloc(res, res->steps, enum sc_step,
 				    res->step_count + 1);
@@ -1430,7 +1472,8 @@ static enum sc_rc run_plan(struct rrun *r, const enum sc_step *steps,
 	if (x.mem == NULL)
 		return SC_ENOMEM;
 	rc = run_steps(r, &x, steps, n, err_out);
-	hold_off(r);
+	if (!r->again)
+		hold_off(r);	/* else held through the next verification */
 	rescue_err(r, x.mem, err_out);
 	talloc_free(x.mem);
 	return rc;
@@ -1465,6 +1508,26 @@ static bool preflight_ok(struct rrun *r)
 	return false;
 }
 
+/*
+ * Another rotator changed the password while this run was about to:
+ * what verify saw is gone.  The same run starts over from verification,
+ * the services still held off.
+ */
+static void start_over(struct rrun *r)
+{
+	struct sc_reset_result *res = r->res;
+
+	TALLOC_FREE(res->before);
+	TALLOC_FREE(res->plan);
+	TALLOC_FREE(res->steps);
+	res->step_count = 0;
+	res->journal_finished = false;
+	r->again = false;
+	r->restarts++;
+	sci_message(&r->opts->verify, "Verifying again: the password changed "
+		    "since the verification");
+}
+
 enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 		    struct sc_reset_result **result_out,
 		    struct sc_error **err_out)
@@ -1496,6 +1559,7 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 		if (rc != SC_OK)
 			goto done;
 	}
+again:
 	rc = sc_verify(res, &opts->verify, &res->before, err_out);
 	if (rc != SC_OK)
 		goto done;
@@ -1559,8 +1623,9 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 	if (!opts->dry_run && !sci_plan_skewed(res->before, &skew_dc,
 					       &skew_off, &skew_has))
 		rc = settle_journal(&r, &finished, err_out);
-	/* Still under the lock: no other run is holding it off now. */
-	if (!opts->dry_run && opts->recover != NULL)
+	/* Still under the lock: no other run is holding it off now (on a
+	 * verification again, this run is). */
+	if (!opts->dry_run && opts->recover != NULL && r.restarts == 0)
 		opts->recover(opts->hold_data);
 	if (rc != SC_OK) {
 		fail_health = SC_HEALTH_UNKNOWN;
@@ -1601,7 +1666,12 @@ enum sc_rc sc_reset(TALLOC_CTX *mem_ctx, const struct sc_reset_opts *opts,
 		break;
 	}
 	/* The plan is the program: exactly its steps, in its order. */
+	sci_test_hook("plan");
 	rc = run_plan(&r, res->plan->steps, res->plan->step_count, err_out);
+	if (rc == SC_OK && r.again) {
+		start_over(&r);
+		goto again;
+	}
 	goto out_rc;
 after:
 	{
@@ -1615,6 +1685,7 @@ after:
 out:
 	rc = SC_OK;
 out_rc:
+	hold_off(&r);	/* held when a verification again ended early */
 	/* From here on a failure is a result: the run may have changed
 	 * something, and the caller must be able to say what. */
 	if (rc != SC_OK && res->detail == NULL && err_out != NULL &&

@@ -166,6 +166,26 @@ enum sc_rc sci_probe_acceptors(TALLOC_CTX *mem_ctx, const struct sc_dc *dc,
 /* Fill res->rotators; SC_DIAG_ROTATORS when two can drift, or none. */
 enum sc_diag sci_rotators_assess(struct sc_verify_result *res);
 
+/*
+ * A rotator changing the password right now (rotator-proc.c).  Is argv
+ * an adcli/msktutil run that sets the password and writes a keytab?
+ * *keytab_out: the keytab it names, NULL for its default.
+ */
+bool sci_rotator_cmdline(const char *const *argv, const char **keytab_out);
+
+/*
+ * Wait, up to seconds, until no process writes one of keytabs (the first
+ * is the host's default) while it changes the password.  true: none runs
+ * (any more); *pid_out: the one seen first, 0 when there was none.
+ */
+bool sci_rotator_settle(const char *const *keytabs, double seconds,
+			const struct sc_verify_opts *opts, long *pid_out);
+
+/* The keytabs a verification reads: c's, given's, c's others. */
+const char **sci_verify_keytab_names(TALLOC_CTX *mem_ctx,
+				     const struct sc_config *c,
+				     const char *const *given);
+
 /* Ask only for these enctypes, strongest first (keytab-enctypes.c). */
 struct _krb5_get_init_creds_opt;
 void sci_krb5_set_etypes(TALLOC_CTX *mem_ctx,

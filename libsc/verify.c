@@ -1283,6 +1283,58 @@ static enum sc_rc load_more_keytabs(struct sc_verify_result *res,
 	return rc;
 }
 
+/*
+ * Every keytab this run reads: the machine's, then the others given or
+ * configured (NULL-terminated).
+ */
+const char **sci_verify_keytab_names(TALLOC_CTX *mem_ctx,
+				     const struct sc_config *c,
+				     const char *const *given)
+{
+	const char **v = talloc_zero_array(mem_ctx, const char *, 2);
+	size_t n = 0;
+
+	if (v == NULL)
+		return NULL;
+	v[n++] = c->keytab_name;
+	for (int pass = 0; pass < 2; pass++) {
+		const char *const *more = pass == 0 ? given :
+			(const char *const *)c->more_keytabs;
+
+		for (size_t i = 0; more != NULL && more[i] != NULL; i++) {
+			v = talloc_realloc(mem_ctx, v, const char *, n + 2);
+			if (v == NULL)
+				return NULL;
+			v[n++] = more[i];
+			v[n] = NULL;
+		}
+	}
+	return v;
+}
+
+/*
+ * A rotator half way through its change (rotator-proc.c): its keytab is
+ * half written and the DC one kvno ahead.  Read the stores once it is
+ * done, within one exchange's timeout (and half the deadline); after
+ * that, as they are.
+ */
+static enum sc_rc settle_rotators(struct sc_verify_result *res,
+				  const struct sc_verify_opts *opts)
+{
+	const char **names = sci_verify_keytab_names(res, res->config,
+						     opts->more_keytabs);
+	double t = opts->timeout > 0 ? opts->timeout : 5;
+	double d = opts->deadline > 0 ? opts->deadline : 3 * t;
+	long pid;
+
+	if (names == NULL)
+		return SC_ENOMEM;
+	/* the probes keep at least half of the deadline */
+	sci_rotator_settle(names, t < d / 2 ? t : d / 2, opts, &pid);
+	talloc_free(names);
+	return SC_OK;
+}
+
 /* A finding about the host replaces a healthy (or keytab-extra) verdict. */
 static void apply_finding(struct sc_verify_result *res, enum sc_diag d,
 			  enum sc_health h, enum sc_repair r)
@@ -1485,6 +1537,9 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 				      strlen(res->account) - 1);
 	if (res->config->keytab_only)
 		config_narrate(opts, res->config);
+	rc = settle_rotators(res, opts);
+	if (rc != SC_OK)
+		goto done;
 	if ((opts->paths & (1u << SC_PATH_NETLOGON)) &&
 	    !res->config->keytab_only) {
 		rc = sc_secrets_load(res, res->config->secrets_path,
