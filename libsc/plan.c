@@ -262,13 +262,58 @@ static bool acceptor_keys_stale(const struct sc_verify_result *res)
 }
 
 /*
- * Stale acceptor keys with --force (the repair the refusal names): new
- * keys in every keytab; else refused as a missing SPN is.
+ * On the verdict's DC, the machine keytab's newest keys were accepted
+ * and are of the account's kvno: the keys every principal should have.
+ */
+static bool machine_keys_current(const struct sc_verify_result *res)
+{
+	uint32_t top = res->keytab != NULL ? sc_keytab_max_kvno(res->keytab) :
+			0;
+
+	for (size_t i = 0; top != 0 && i < res->dc_count; i++) {
+		const struct sc_dc_report *rep = &res->dcs[i];
+		bool accepted = false;
+
+		if (res->verdict.dc == NULL ||
+		    strcmp(rep->dc.name, res->verdict.dc) != 0 ||
+		    rep->ldap == NULL || !rep->ldap->bound ||
+		    !rep->ldap->account.has_kvno ||
+		    rep->ldap->account.kvno != top)
+			continue;
+		for (size_t j = 0; j < rep->attempt_count; j++)
+			accepted = accepted ||
+				   (rep->attempts[j].path == SC_PATH_KERBEROS &&
+				    rep->attempts[j].cand == SC_CAND_KEYTAB &&
+				    rep->attempts[j].kvno == top &&
+				    rep->attempts[j].outcome ==
+				    SC_OUTCOME_ACCEPTED);
+		return accepted;
+	}
+	return false;
+}
+
+/*
+ * Stale acceptor keys: on a keytab-only host whose own keys are current,
+ * those keys written for every principal (no change on the DC, no
+ * --force needed: the smallest repair); else, with --force (the repair
+ * the refusal names), new keys in every keytab; else refused as a
+ * missing SPN is.
  */
 static bool plan_acceptor(struct sc_plan *p,
 			  const struct sc_verify_result *res,
 			  const struct sc_plan_opts *opts)
 {
+	if (acceptor_keys_stale(res) && res->config->keytab_only &&
+	    !opts->force && machine_keys_current(res)) {
+		p->action = SC_PLAN_REWRITE_KEYTAB;
+		p->cred = SC_PLAN_CRED_KEYTAB;
+		p->reason = "a service principal's keys lag behind the "
+			    "account's, which the DC accepts: write those for "
+			    "every principal of every keytab, no change on "
+			    "the DC";
+		return set_steps(p, relabel_steps, sizeof(relabel_steps) /
+				 sizeof(relabel_steps[0]));
+	}
 	if (!opts->force || !acceptor_keys_stale(res))
 		return plan_unfixable(p, &res->verdict);
 	if (res->config->keytab_only) {

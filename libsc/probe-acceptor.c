@@ -77,29 +77,66 @@ static bool leftover(const struct sc_acceptor *a, bool behind)
  * same bytes) opens its ticket.  Only the ticket's encrypted part is
  * checked (its checksum); its contents are not needed.
  */
+static krb5_error_code open_with(krb5_context ctx, const krb5_keyblock *key,
+				 krb5_ticket *tkt)
+{
+	krb5_error_code code;
+	krb5_data plain;
+
+	plain.length = tkt->enc_part.ciphertext.length;
+	plain.data = calloc(1, plain.length > 0 ? plain.length : 1);
+	code = plain.data == NULL ? ENOMEM :
+	       krb5_c_decrypt(ctx, key, KRB5_KEYUSAGE_KDC_REP_TICKET, NULL,
+			      &tkt->enc_part, &plain);
+	if (plain.data != NULL) {
+		explicit_bzero(plain.data, plain.length);	/* the session key */
+		free(plain.data);
+	}
+	return code;
+}
+
 static krb5_error_code open_as_named(krb5_context ctx, krb5_keytab kt,
 				     krb5_const_principal server,
 				     krb5_ticket *tkt)
 {
 	krb5_keytab_entry ent;
 	krb5_error_code code;
-	krb5_data plain;
 
 	code = krb5_kt_get_entry(ctx, kt, server, tkt->enc_part.kvno,
 				 tkt->enc_part.enctype, &ent);
 	if (code != 0)
 		return code;
-	plain.length = tkt->enc_part.ciphertext.length;
-	plain.data = calloc(1, plain.length > 0 ? plain.length : 1);
-	code = plain.data == NULL ? ENOMEM :
-	       krb5_c_decrypt(ctx, &ent.key, KRB5_KEYUSAGE_KDC_REP_TICKET,
-			      NULL, &tkt->enc_part, &plain);
-	if (plain.data != NULL) {
-		explicit_bzero(plain.data, plain.length);	/* the session key */
-		free(plain.data);
-	}
+	code = open_with(ctx, &ent.key, tkt);
 	krb5_free_keytab_entry_contents(ctx, &ent);
 	return code;
+}
+
+/*
+ * The ticket's kvno is not in the keytab: does the principal's key of
+ * another kvno open it?  Then the key is right and only its label is
+ * behind (the same password set twice moves the DC's kvno on): its kvno,
+ * else 0.
+ */
+static uint32_t opened_elsewhere(krb5_context ctx, krb5_keytab kt,
+				 krb5_const_principal server,
+				 krb5_ticket *tkt)
+{
+	krb5_kt_cursor cur;
+	krb5_keytab_entry ent;
+	uint32_t found = 0;
+
+	if (krb5_kt_start_seq_get(ctx, kt, &cur) != 0)
+		return 0;
+	while (found == 0 && krb5_kt_next_entry(ctx, kt, &ent, &cur) == 0) {
+		if (ent.key.enctype == tkt->enc_part.enctype &&
+		    ent.vno != tkt->enc_part.kvno &&
+		    krb5_principal_compare(ctx, ent.principal, server) &&
+		    open_with(ctx, &ent.key, tkt) == 0)
+			found = ent.vno;
+		krb5_free_keytab_entry_contents(ctx, &ent);
+	}
+	krb5_kt_end_seq_get(ctx, kt, &cur);
+	return found;
 }
 
 /* One principal: TGS as the machine, then the keytab decrypts it. */
@@ -127,10 +164,17 @@ static void prove_one(TALLOC_CTX *mem_ctx, krb5_context ctx, krb5_ccache cc,
 		out->kvno = tkt->enc_part.kvno;
 		out->enctype = tkt->enc_part.enctype;
 		code = open_as_named(ctx, kt, in.server, tkt);
+		if (code == KRB5_KT_KVNONOTFOUND)
+			out->opened_kvno = opened_elsewhere(ctx, kt, in.server,
+							    tkt);
 	}
 	out->ok = code == 0;
 	out->krb5_code = code;
-	if (code != 0) {
+	if (code != 0 && out->opened_kvno != 0) {
+		out->detail = talloc_asprintf(mem_ctx, "the keytab holds the "
+			"right key under kvno %u, the DC's ticket is kvno %u",
+			out->opened_kvno, out->kvno);
+	} else if (code != 0) {
 		m = krb5_get_error_message(ctx, code);
 		out->detail = talloc_asprintf(mem_ctx, "%s%s",
 			out->got_ticket ? "the keytab cannot open the DC's "

@@ -781,6 +781,8 @@ static enum sc_rc step_read_kvno(struct rrun *r, struct xrun *x,
 	const struct sc_verify_result *b = r->res->before;
 	const struct sc_dc *dc = verdict_dc(b);
 	bool relabel = r->res->plan->cred == SC_PLAN_CRED_KEYTAB;
+	/* the keys are of the DC's kvno; principals of the keytab lag */
+	bool refresh = relabel && b->verdict.diag == SC_DIAG_ACCEPTOR;
 	const char *what = relabel ? "the keytab's keys" :
 			   "the secrets.tdb password";
 	enum sc_rc rc;
@@ -810,16 +812,19 @@ static enum sc_rc step_read_kvno(struct rrun *r, struct xrun *x,
 	}
 	sci_message(&r->opts->verify, "%s: msDS-KeyVersionNumber is %u",
 		    dc->name, x->pc.kvno);
-	if (relabel && x->pc.kvno <= x->from_kvno) {
+	if (relabel && (refresh ? x->pc.kvno != x->from_kvno :
+			x->pc.kvno <= x->from_kvno)) {
 		/* moved since verify (a rotator): not this plan any more */
 		r->res->detail = talloc_asprintf(r->res, "%s's kvno is %u, "
-			"not above the keytab's %u any more; nothing changed",
-			dc->name, x->pc.kvno, x->from_kvno);
+			"not %s the keytab's %u any more; nothing changed",
+			dc->name, x->pc.kvno, refresh ? "that of" : "above",
+			x->from_kvno);
 		r->res->health = SC_HEALTH_BROKEN;
 		return SC_OK;
 	}
 	if (relabel) {
-		x->keep = x->from_kvno;
+		/* a refresh keeps the kvno below, as a relabel the old one */
+		x->keep = refresh ? x->from_kvno - 1 : x->from_kvno;
 		return SC_OK;
 	}
 	x->pw = b->secrets->current;
@@ -859,7 +864,12 @@ static enum sc_rc step_relabel_keytab(struct rrun *r, struct xrun *x,
 		rc = sci_keytab_write_keys(r->res, name, &names, princs,
 					   x->keys, x->nkeys, x->pc.kvno,
 					   x->keep, err_out);
-		if (rc == SC_OK)
+		if (rc == SC_OK && x->from_kvno == x->pc.kvno)
+			sci_message(&r->opts->verify, "Writing keytab %s "
+				    "from its accepted kvno %u keys ... done "
+				    "(every principal, kvno %u kept)", name,
+				    x->pc.kvno, x->keep);
+		else if (rc == SC_OK)
 			sci_message(&r->opts->verify, "Relabelling keytab %s "
 				    "... done (its kvno %u keys at kvno %u, "
 				    "kvno %u kept)", name, x->from_kvno,

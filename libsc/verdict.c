@@ -97,17 +97,21 @@ static bool keytab_has_unmatched(const struct sc_keytab *kt)
 }
 
 /*
- * Did the keytab's keys open a service ticket the DC made under kvno?
- * Then they are the DC's current keys, not merely keys its KDC takes in
- * an AS exchange (a DC may take the previous password's there).
+ * Did the keytab's keys of kvno top open a service ticket the DC made
+ * under kvno?  Then they are the DC's current keys, not merely keys its
+ * KDC takes in an AS exchange (a DC may take the previous password's
+ * there).  An acceptor that names itself finds no key of the ticket's
+ * kvno (not ok), but the key of top opened it (opened_kvno).
  */
 static bool opened_at(const struct sc_dc_report *rep,
-		      const struct sc_keytab *kt, uint32_t kvno)
+		      const struct sc_keytab *kt, uint32_t kvno, uint32_t top)
 {
 	for (size_t i = 0; i < rep->acceptor_count; i++) {
 		const struct sc_acceptor *a = &rep->acceptors[i];
 
-		if (a->ok && a->kvno == kvno && a->keytab != NULL &&
+		if ((a->ok || (top != 0 && a->opened_kvno == top)) &&
+		    a->kvno == kvno &&
+		    a->keytab != NULL &&
 		    kt->name != NULL && strcmp(a->keytab, kt->name) == 0)
 			return true;
 	}
@@ -128,7 +132,7 @@ static bool kvno_behind(const struct sc_dc_report *rep,
 
 	return top_ok && ldap != NULL && ldap->bound &&
 	       ldap->account.has_kvno && ldap->account.kvno > top &&
-	       opened_at(rep, kt, ldap->account.kvno);
+	       opened_at(rep, kt, ldap->account.kvno, top);
 }
 
 static struct sc_verdict mk(enum sc_health h, enum sc_diag d,

@@ -211,6 +211,8 @@ static void read_acceptors(struct reader *r, struct sc_dc_report *rep,
 		x->enctype = (int32_t)json_num(a->items[i], "enctype", 0);
 		x->krb5_code = (int32_t)json_num(a->items[i], "krb5_code",
 						 0);
+		x->opened_kvno = (uint32_t)json_num(a->items[i],
+						    "opened_kvno", 0);
 		x->detail = dup_str(r, a->items[i], "detail");
 	}
 }

@@ -261,6 +261,11 @@ static void render_dc(FILE *out, const struct sc_dc_report *rep)
 			a->ok ? "true" : "false",
 			a->got_ticket ? "true" : "false", a->kvno,
 			a->enctype, a->krb5_code);
+		jkey(out, "opened_kvno");
+		if (a->opened_kvno != 0)
+			fprintf(out, "%u,", a->opened_kvno);
+		else
+			fputs("null,", out);
 		jkey(out, "detail"); jstr(out, a->detail);
 		fputc('}', out);
 	}

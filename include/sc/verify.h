@@ -91,6 +91,9 @@ struct sc_acceptor {
 	uint32_t kvno;			/* the ticket's kvno and enctype */
 	int32_t enctype;
 	int32_t krb5_code;		/* why not, 0 when ok */
+	uint32_t opened_kvno;		/* not ok, but the principal's key
+					 * of this other kvno opened it (the
+					 * same key, labelled behind), or 0 */
 	const char *detail;
 };
 

@@ -4,7 +4,8 @@
 # MEMBER2$ and nfs/ have the new keys (what a reader sees while a rotator
 # appends its entries one by one).  kinit -k works, ssh GSSAPI to host/
 # does not: verify must prove those principals too, not only the ones of
-# the keytab's newest kvno, and 'reset --force' writes every principal.
+# the keytab's newest kvno; 'reset' writes the account's keys for every
+# principal, with no change on the DC.
 . "$(dirname "$0")/lib.sh"
 lab_fresh --sssd
 lab_break m2-half-keytab
@@ -23,10 +24,23 @@ expect_json '[.dcs[0].acceptors[] | select(.ok | not) | .principal] | sort | joi
 expect_json "[.dcs[0].acceptors[] | select(.ok | not) | .kvno] | unique | join(\",\")" "$kv" "the DC's tickets are at kvno $kv"
 expect_json '[.dcs[0].acceptors[] | select(.ok) | .principal] | length' 2 "nfs/ principals proven"
 
-netchk2 reset --state-dir "$STATE_DIR" --force
-expect_rc 0 "reset --force repairs it"
-member2_run sh -c 'klist -k /etc/krb5.keytab | awk "NR > 3 && \$2 ~ /^host\\/member2/ { print \$1 }" | sort -n | tail -1'
-expect_eq "$(cat "$OUT/stdout")" "$(m2_attr msDS-KeyVersionNumber)" "host/'s newest kvno is the DC's"
+# the smallest repair: the account's accepted keys for every principal,
+# no change on the DC, no --force
+pls=$(m2_attr pwdLastSet)
+netchk2 reset --state-dir "$STATE_DIR" --dry-run --json
+expect_json '.plan.action' rewrite-keytab "plan: rewrite the keytab"
+planned=$(jq -c '.plan.steps' "$OUT/stdout")
+netchk2 reset --state-dir "$STATE_DIR" --json
+expect_rc 0 "reset repairs it"
+expect_eq "$(jq -c '.result.steps' "$OUT/stdout")" "$planned" "the steps run are the steps planned"
+expect_eq "$(m2_attr msDS-KeyVersionNumber)" "$kv" "no change on the DC (kvno)"
+expect_eq "$(m2_attr pwdLastSet)" "$pls" "no change on the DC (pwdLastSet)"
+member2_run sh -c 'klist -k /etc/krb5.keytab | awk "NR > 3 && \$2 ~ /^host\\/member2/ { print \$1 }" | sort -nu | paste -sd" "'
+expect_eq "$(cat "$OUT/stdout")" "$((kv - 1)) $kv" "host/ at the DC's kvno, the one below kept"
+member2_run sh -c 'klist -k /etc/krb5.keytab | awk "NR > 3 { print \$1, \$2 }" | sort -u | wc -l'
+expect_eq "$(cat "$OUT/stdout")" 14 "7 principals at 2 kvnos"
+member2_run adcli testjoin
+expect_rc 0 "adcli testjoin"
 netchk2 verify --state-dir "$STATE_DIR" --json
 expect_rc 0 "healthy after the reset"
 expect_json '[.dcs[0].acceptors[] | select(.ok)] | length' 6 "all 6 service principals proven"
