@@ -133,6 +133,7 @@ bool netchk_admin_creds(TALLOC_CTX *mem_ctx, bool need_password,
 			const char **ccache_out);
 
 /* The common options into verify's options (every path). */
+size_t netchk_common_keytab_count(void);
 const char *netchk_common_keytab(void);
 void netchk_common_verify_opts(struct sc_verify_opts *vo, const char *host);
 

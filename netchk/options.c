@@ -160,6 +160,16 @@ const char *netchk_common_problem(poptContext pc, const char *verb,
 	return NULL;
 }
 
+/* How many times --keytab was given. */
+size_t netchk_common_keytab_count(void)
+{
+	size_t n = 0;
+
+	while (netchk_common.keytabs != NULL && netchk_common.keytabs[n])
+		n++;
+	return n;
+}
+
 /* The first --keytab, NULL: none given. */
 const char *netchk_common_keytab(void)
 {

@@ -84,6 +84,7 @@ int netchk_audit(const struct netchk_verb *verb, int argc, const char **argv)
 	poptContext pc;
 	enum sc_rc rc;
 	int ret = NETCHK_EXIT_UNKNOWN;
+	char ktmsg[80];
 
 	pc = poptGetContext("netchk audit", argc, argv, netchk_audit_options,
 			    0);
@@ -96,6 +97,12 @@ int netchk_audit(const struct netchk_verb *verb, int argc, const char **argv)
 			  "account of the domain";
 	if (problem == NULL)
 		problem = netchk_admin_problem();
+	if (problem == NULL && netchk_common_keytab_count() > 1) {
+		/* the bind's credentials: a second keytab has no use here */
+		snprintf(ktmsg, sizeof(ktmsg), "--keytab: audit binds with one "
+			 "keytab (given %zu)", netchk_common_keytab_count());
+		problem = ktmsg;
+	}
 	format = output_format(&fproblem);
 	if (problem == NULL)
 		problem = fproblem;

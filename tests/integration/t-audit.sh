@@ -189,6 +189,10 @@ expect_rc 3 "--format=xml: bad input"
 audit --password-file "$OUT/good"
 expect_rc 3 "--password-file without -U"
 expect_eq "$(wc -l <"$OUT/stderr")" 1 "one line"
+# audit binds with one keytab: a second one was silently ignored
+audit -k "$KEYTAB" -k /etc/krb5.keytab
+expect_rc 3 "two --keytab: bad input"
+expect_grep stderr "^netchk: --keytab: audit binds with one keytab \\(given 2\\)$" "says audit takes one keytab"
 
 # a DC that does not answer: could not decide
 lab_break dc-stop
