@@ -1262,20 +1262,6 @@ static enum sc_rc step_journal(struct rrun *r, struct xrun *x,
 			  r->opts->admin_ccache != NULL;
 	enum sc_rc rc;
 
-	/* Nothing else rotates from here on: no change of its own lands
-	 * between ours and our stores, nor a keytab write after ours. */
-	if (!hold_on(r)) {
-		/* One left running could change the password itself at the
-		 * same time: no change at all. */
-		r->res->health = SC_HEALTH_BROKEN;
-		r->res->detail = talloc_asprintf(r->res, "a service that "
-			"caches the machine password and may change it "
-			"itself (winbindd, sssd) could not be stopped for the "
-			"change; nothing changed");
-		return SC_OK;
-	}
-	if (!rotators_quiet(r))
-		return SC_OK;
 	rc = prepare_change(r, x, err_out);
 	if (rc != SC_OK)
 		return rc;
@@ -1304,6 +1290,21 @@ static enum sc_rc step_journal(struct rrun *r, struct xrun *x,
 		return sci_error(r->res, err_out, SC_EINTERNAL,
 				 SC_ERRDOM_NONE, 0,
 				 "cannot prepare the password change");
+	/* Services held off only for a change about to be made; then
+	 * nothing else rotates: no change of its own lands between ours
+	 * and our stores, nor a keytab write after ours. */
+	if (!hold_on(r)) {
+		/* One left running could change the password itself at the
+		 * same time: no change at all. */
+		r->res->health = SC_HEALTH_BROKEN;
+		r->res->detail = talloc_asprintf(r->res, "a service that "
+			"caches the machine password and may change it "
+			"itself (winbindd, sssd) could not be stopped for the "
+			"change; nothing changed");
+		return SC_OK;
+	}
+	if (!rotators_quiet(r))
+		return SC_OK;
 	rc = sci_journal_save(r->res, r->journal_path, &j, err_out);
 	if (rc != SC_OK)
 		return rc;
@@ -1532,6 +1533,8 @@ static void start_over(struct rrun *r)
 	TALLOC_FREE(res->steps);
 	res->step_count = 0;
 	res->journal_finished = false;
+	res->change_dc = NULL;
+	res->change_dc_is_pdc = false;
 	r->again = false;
 	r->restarts++;
 	sci_message(&r->opts->verify, "Verifying again: the password changed "
