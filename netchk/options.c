@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "netchk.h"
+#include "remote.h"
 
 struct netchk_common netchk_common;
 
@@ -154,6 +155,11 @@ const char *netchk_common_problem(poptContext pc, const char *verb,
 	if (netchk_common.timeout < 0 || netchk_common.timeout > 300) {
 		snprintf(msg, sizeof(msg), "--timeout: %d is not between 1 "
 			 "and 300 seconds", netchk_common.timeout);
+		return msg;
+	}
+	if (netchk_remote.deadline < 1 || netchk_remote.deadline > 86400) {
+		snprintf(msg, sizeof(msg), "--deadline: %d is not between 1 "
+			 "and 86400 seconds", netchk_remote.deadline);
 		return msg;
 	}
 	*host_out = host;

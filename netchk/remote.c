@@ -32,13 +32,33 @@
 #define REMOTE_ERR_MAX (64 * 1024)
 #define SSH_EXIT_ERROR 255		/* ssh's own failure */
 #define SHELL_NOT_FOUND 127		/* remote shell: command not found */
+/*
+ * Of a host's limit, what ssh's connection, the remote netchk's start
+ * and its answer's way back take (s): the remote is given the rest.
+ */
+#define REMOTE_ALLOWANCE 1.0
 
 struct netchk_remote_opts netchk_remote = {
 	.parallel = NETCHK_REMOTE_DEFAULT_PARALLEL,
 	.deadline = NETCHK_REMOTE_DEFAULT_DEADLINE,
 };
 
+/* --deadline given: a local verify is bounded by it too. */
+static void remote_callback(poptContext pc, enum poptCallbackReason reason,
+			    const struct poptOption *opt, const char *arg,
+			    const void *data)
+{
+	(void)pc;
+	(void)arg;
+	(void)data;
+	if (reason == POPT_CALLBACK_REASON_OPTION &&
+	    opt->arg == &netchk_remote.deadline)
+		netchk_remote.deadline_given = true;
+}
+
 const struct poptOption netchk_remote_options[] = {
+	{ NULL, 0, POPT_ARG_CALLBACK, (void *)remote_callback, 0, NULL,
+	  NULL },
 	{ "account", 0, POPT_ARG_STRING, &netchk_remote.account, 0,
 	  "check this machine account of this host's domain instead of "
 	  "this host's own", "NAME$" },
@@ -48,7 +68,7 @@ const struct poptOption netchk_remote_options[] = {
 	{ "parallel", 0, POPT_ARG_INT, &netchk_remote.parallel, 0,
 	  "ssh sessions at once with --hosts (default 10)", "N" },
 	{ "deadline", 0, POPT_ARG_INT, &netchk_remote.deadline, 0,
-	  "seconds for the whole remote run; hosts without an answer by "
+	  "seconds for the whole run; remote hosts without an answer by "
 	  "then are UNKNOWN (default 120)", "SECONDS" },
 	{ "ssh-config", 0, POPT_ARG_STRING, &netchk_remote.ssh_config, 0,
 	  "ssh configuration file for remote runs (ssh -F; default "
@@ -85,7 +105,8 @@ void netchk_fwd_int(TALLOC_CTX *mem_ctx, struct netchk_fwd *f,
 	netchk_fwd_add(mem_ctx, f, opt, buf);
 }
 
-void netchk_fwd_common(TALLOC_CTX *mem_ctx, struct netchk_fwd *f)
+void netchk_fwd_common(TALLOC_CTX *mem_ctx, struct netchk_fwd *f,
+		       int timeout)
 {
 	const struct netchk_common *c = &netchk_common;
 
@@ -97,8 +118,8 @@ void netchk_fwd_common(TALLOC_CTX *mem_ctx, struct netchk_fwd *f)
 		netchk_fwd_add(mem_ctx, f, "--state-dir", c->state_dir);
 	if (c->server != NULL)
 		netchk_fwd_add(mem_ctx, f, "--server", c->server);
-	if (c->timeout != 0)
-		netchk_fwd_int(mem_ctx, f, "--timeout", c->timeout);
+	if (timeout != 0)
+		netchk_fwd_int(mem_ctx, f, "--timeout", timeout);
 	if (c->site != NULL)
 		netchk_fwd_add(mem_ctx, f, "--site", c->site);
 	if (c->all_dcs)
@@ -204,6 +225,9 @@ struct job {
 	char *out, *err;		/* talloc'd, NUL-terminated */
 	size_t out_len, err_len;
 	int status;			/* exit status; -1: killed / died */
+	double end;			/* killed then (now_s() time) */
+	bool limit_hit;			/* end is the call's limit, not
+					 * --deadline */
 	bool timed_out;
 	bool done;
 };
@@ -240,6 +264,18 @@ static char *command_words(TALLOC_CTX *mem_ctx, const char *cmd)
 	return line;
 }
 
+/*
+ * The remote netchk's --deadline for a host limit: what is left after
+ * ssh and the answer's way back, whole seconds (the option is an int in
+ * every netchk), at least 1.
+ */
+static int remote_deadline(double limit)
+{
+	int d = (int)(limit - REMOTE_ALLOWANCE);
+
+	return d < 1 ? 1 : d;
+}
+
 static const char *remote_command_line(TALLOC_CTX *mem_ctx,
 				       const struct netchk_remote_call *call)
 {
@@ -259,6 +295,10 @@ static const char *remote_command_line(TALLOC_CTX *mem_ctx,
 		line = talloc_asprintf_append(line, " %s", shell_quote(mem_ctx,
 			talloc_asprintf(mem_ctx, "--account=%s",
 					netchk_remote.account)));
+	/* the time left to the remote, so that it answers with its own */
+	if (line != NULL && call->limit > 0)
+		line = talloc_asprintf_append(line, " --deadline=%d",
+			remote_deadline(call->limit));
 	return line;
 }
 
@@ -427,26 +467,60 @@ static void poll_jobs(struct job **running, size_t *nrun, int ms,
 	}
 }
 
+/* The running jobs whose end has come: killed, reported ended. */
+static void kill_expired(struct job **running, size_t *nrun, double now,
+			 void (*ended)(struct job *, void *), void *data)
+{
+	for (size_t i = 0; i < *nrun;) {
+		struct job *j = running[i];
+
+		if (j->end > now) {
+			i++;
+			continue;
+		}
+		job_reap(j, true);
+		ended(j, data);
+		running[i] = running[--*nrun];
+	}
+}
+
+/* Milliseconds until the first running job's end (at least 1). */
+static int ms_to_first_end(struct job *const *running, size_t nrun,
+			   double now)
+{
+	double first = running[0]->end;
+
+	for (size_t i = 1; i < nrun; i++)
+		if (running[i]->end < first)
+			first = running[i]->end;
+	return first > now ? (int)((first - now) * 1000) + 1 : 1;
+}
+
 /*
  * Run every job, at most parallel at once, until all ended or the
- * deadline passed; ended() is called once per job, in the order they
- * end (the ones killed at the deadline last).
+ * deadline passed; each job also ends at the call's limit from its
+ * start.  ended() is called once per job, in the order they end (a job
+ * killed at its end is reported then; the ones never started last).
  */
 static void run_jobs(struct job *jobs, size_t count, int parallel,
-		     int deadline, const struct sc_secret *secret,
+		     const struct netchk_remote_call *call,
 		     void (*ended)(struct job *, void *), void *data)
 {
 	struct job *running[NETCHK_REMOTE_MAX_PARALLEL];
-	double end = now_s() + deadline;
+	double end = now_s() + netchk_remote.deadline;
 	size_t next = 0, nrun = 0;
 
 	while (next < count || nrun > 0) {
-		double left = end - now_s();
+		double now = now_s();
 
-		while (next < count && nrun < (size_t)parallel && left > 0) {
+		kill_expired(running, &nrun, now, ended, data);
+		while (next < count && nrun < (size_t)parallel && now < end) {
 			struct job *j = &jobs[next++];
 
-			if (job_start(j, secret)) {
+			j->limit_hit = call->limit > 0 &&
+				       now + call->limit < end;
+			j->end = j->limit_hit ? now + call->limit : end;
+			if (job_start(j, call->stdin_secret)) {
 				running[nrun++] = j;
 			} else {
 				j->status = -1;
@@ -454,14 +528,12 @@ static void run_jobs(struct job *jobs, size_t count, int parallel,
 				ended(j, data);
 			}
 		}
-		if (left <= 0)
+		if (now >= end)
 			break;
-		poll_jobs(running, &nrun, (int)(left * 1000) + 1, ended,
-			  data);
-	}
-	for (size_t i = 0; i < nrun; i++) {
-		job_reap(running[i], true);
-		ended(running[i], data);
+		if (nrun > 0)
+			poll_jobs(running, &nrun,
+				  ms_to_first_end(running, nrun, now), ended,
+				  data);
 	}
 	/* never started: the deadline came first */
 	for (; next < count; next++) {
@@ -479,6 +551,7 @@ static void run_jobs(struct job *jobs, size_t count, int parallel,
 struct outcome {
 	int exit;			/* 0-3 */
 	const char *error;		/* one line, or NULL */
+	bool timed_out;			/* at the call's limit */
 	struct json *doc;		/* the parsed result, or NULL */
 	const char *raw;		/* its text, trimmed */
 };
@@ -516,6 +589,12 @@ static void classify(TALLOC_CTX *mem_ctx,
 	const struct json *schema, *command;
 
 	*o = (struct outcome){ .exit = NETCHK_EXIT_UNKNOWN };
+	if (j->timed_out && j->limit_hit) {
+		o->timed_out = true;
+		o->error = talloc_asprintf(mem_ctx, "no answer within %.1f s "
+			"(-t)", call->limit);
+		return;
+	}
 	if (j->timed_out) {
 		o->error = talloc_asprintf(mem_ctx, "no answer within %d s "
 			"(--deadline)", netchk_remote.deadline);
@@ -583,11 +662,11 @@ static void print_with_host(const char *host, const char *raw)
 }
 
 static int fail_host(const struct netchk_remote_call *call,
-		     const char *host, const char *text)
+		     const char *host, const struct outcome *o)
 {
 	if (call->verb->error != NULL)
-		return call->verb->error(call, host, text);
-	netchk_error("%s: %s", host, text);
+		return call->verb->error(call, host, o->error, o->timed_out);
+	netchk_error("%s: %s", host, o->error);
 	return NETCHK_EXIT_UNKNOWN;
 }
 
@@ -608,7 +687,7 @@ static void one_ended(struct job *j, void *data)
 
 	classify(one->mem, one->call, j, &o);
 	if (o.error != NULL) {
-		one->exit = fail_host(one->call, j->host, o.error);
+		one->exit = fail_host(one->call, j->host, &o);
 		return;
 	}
 	/* the remote's own narration, as a local run shows it */
@@ -733,11 +812,6 @@ static bool check_limits(void)
 			     NETCHK_REMOTE_MAX_PARALLEL);
 		return false;
 	}
-	if (netchk_remote.deadline < 1 || netchk_remote.deadline > 86400) {
-		netchk_error("--deadline: %d is not between 1 and 86400 "
-			     "seconds", netchk_remote.deadline);
-		return false;
-	}
 	return true;
 }
 
@@ -778,14 +852,12 @@ int netchk_remote_run(TALLOC_CTX *mem_ctx,
 	if (netchk_remote.hosts == NULL) {
 		struct one one = { tmp_ctx, call, NETCHK_EXIT_UNKNOWN };
 
-		run_jobs(jobs, 1, 1, netchk_remote.deadline,
-			 call->stdin_secret, one_ended, &one);
+		run_jobs(jobs, 1, 1, call, one_ended, &one);
 		ret = one.exit;
 	} else {
 		struct many m = { tmp_ctx, call, { 0 }, 0 };
 
-		run_jobs(jobs, count, netchk_remote.parallel,
-			 netchk_remote.deadline, call->stdin_secret,
+		run_jobs(jobs, count, netchk_remote.parallel, call,
 			 many_ended, &m);
 		if (call->json)
 			printf("{\"summary\":{\"hosts\":%zu,\"ok\":%zu,"

@@ -30,6 +30,7 @@ struct netchk_remote_opts {
 	char *remote_command;		/* netchk there ("netchk") */
 	int parallel;			/* ssh processes at once */
 	int deadline;			/* seconds for the whole run */
+	bool deadline_given;		/* --deadline on the command line */
 };
 
 extern struct netchk_remote_opts netchk_remote;
@@ -48,9 +49,11 @@ void netchk_fwd_int(TALLOC_CTX *mem_ctx, struct netchk_fwd *f,
 
 /*
  * The options verify, reset and check share (netchk_common), as the
- * remote gets them.  --account is added by netchk_remote_run().
+ * remote gets them, timeout as its --timeout (0: none).  --account and
+ * --deadline are added by netchk_remote_run().
  */
-void netchk_fwd_common(TALLOC_CTX *mem_ctx, struct netchk_fwd *f);
+void netchk_fwd_common(TALLOC_CTX *mem_ctx, struct netchk_fwd *f,
+		       int timeout);
 
 /* True when host names this machine (its names or one of its addresses). */
 bool netchk_host_is_local(const char *host);
@@ -72,9 +75,12 @@ struct netchk_remote_verb {
 		    const struct json *doc);
 	int (*line)(const struct netchk_remote_call *call, const char *host,
 		    const struct json *doc, char **text_out);
-	/* one host's failure (NULL: "netchk: HOST: text" on stderr) */
+	/*
+	 * one host's failure (NULL: "netchk: HOST: text" on stderr);
+	 * timed_out: no answer within the call's limit
+	 */
 	int (*error)(const struct netchk_remote_call *call, const char *host,
-		     const char *text);
+		     const char *text, bool timed_out);
 };
 
 struct netchk_remote_call {
@@ -84,6 +90,11 @@ struct netchk_remote_call {
 	bool json;			/* JSON out (passed through) */
 	const struct sc_secret *stdin_secret; /* sent on ssh's stdin */
 	int timeout;			/* -t, for ssh's ConnectTimeout */
+	double limit;			/* seconds each host has from its
+					 * ssh start, the remote netchk
+					 * given what is left of them as
+					 * --deadline (check -t); 0: only
+					 * --deadline bounds the run */
 	void *private_data;		/* the verb's own */
 };
 

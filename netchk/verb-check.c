@@ -176,12 +176,21 @@ static void plugin_timed_out(int sig)
 	_exit(CHECK_CRITICAL);
 }
 
-static void arm_limit(int limit, struct sc_verify_opts *vo)
+/* What is kept of the limit for rendering the answer (s). */
+static double limit_margin(int limit)
 {
-	double margin = limit / 10.0 < 0.5 ? limit / 10.0 : 0.5;
+	return limit / 10.0 < 0.5 ? limit / 10.0 : 0.5;
+}
 
-	vo->timeout = limit < EXCHANGE_TIMEOUT ? limit : EXCHANGE_TIMEOUT;
-	vo->deadline = limit - margin;
+/* Each network exchange waits at most this much of the limit (s). */
+static int exchange_timeout(int limit)
+{
+	return limit < EXCHANGE_TIMEOUT ? limit : EXCHANGE_TIMEOUT;
+}
+
+/* The backstop: the plugin's timeout line at the limit itself. */
+static void arm_alarm(int limit)
+{
 	snprintf(timed_out_line, sizeof(timed_out_line), "NETCHK CRITICAL - "
 		 "plugin timed out after %d s\n", limit);
 	signal(SIGALRM, plugin_timed_out);
@@ -343,6 +352,7 @@ static struct check_model *round_trip(TALLOC_CTX *mem,
 struct remote_check {
 	const struct check_thresholds *th;
 	bool prometheus;
+	int limit;			/* -t */
 };
 
 /* HOST's verify answer as this host's check would show it. */
@@ -397,9 +407,20 @@ static int remote_line(const struct netchk_remote_call *call,
 	return st;
 }
 
+/*
+ * No answer within -t is the plugin's timeout, as for a local check
+ * (CRITICAL); every other failure, --deadline's included, is UNKNOWN.
+ */
 static int remote_error(const struct netchk_remote_call *call,
-			const char *host, const char *text)
+			const char *host, const char *text, bool timed_out)
 {
+	const struct remote_check *rc = call->private_data;
+
+	if (timed_out) {
+		printf("NETCHK CRITICAL - %s: plugin timed out after %d s: "
+		       "no answer from the netchk there\n", host, rc->limit);
+		return CHECK_CRITICAL;
+	}
 	printf("NETCHK UNKNOWN - %s: %s\n", host, text);
 	return CHECK_UNKNOWN;
 }
@@ -411,12 +432,16 @@ static const struct netchk_remote_verb remote_check = {
 /*
  * check HOST runs `netchk verify --json` there and evaluates the
  * thresholds here: one answer format for every remote verb, and the
- * thresholds of the monitoring host apply to every member.
+ * thresholds of the monitoring host apply to every member.  -t bounds
+ * each host as it bounds a local check: the netchk there is given the
+ * time left (--deadline) to answer with what it knows, and a host
+ * still silent at the limit is killed and reported timed out.
  */
 static int run_remote(TALLOC_CTX *mem, const char *host,
-		      const struct check_thresholds *th, bool prometheus)
+		      const struct check_thresholds *th, bool prometheus,
+		      int limit)
 {
-	struct remote_check rc = { th, prometheus };
+	struct remote_check rc = { th, prometheus, limit };
 	struct netchk_remote_call call = { &remote_check, host };
 	struct netchk_fwd *f = &call.fwd;
 
@@ -430,8 +455,9 @@ static int run_remote(TALLOC_CTX *mem, const char *host,
 				   "write its own --textfile for node_exporter "
 				   "(netchk-check.timer)");
 	call.private_data = &rc;
-	call.timeout = netchk_common.timeout;
-	netchk_fwd_common(mem, f);
+	call.timeout = limit;
+	call.limit = limit - limit_margin(limit);
+	netchk_fwd_common(mem, f, exchange_timeout(limit));
 	return netchk_remote_run(mem, &call);
 }
 
@@ -449,7 +475,7 @@ int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 	poptContext pc;
 	time_t now;
 	enum sc_rc rc;
-	int ret = CHECK_UNKNOWN, c;
+	int ret = CHECK_UNKNOWN, c, limit;
 
 	if (netchk_via_sudo()) {
 		const char *no = netchk_sudo_refused(netchk_check_options,
@@ -521,14 +547,19 @@ int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 		ret = run_cached(mem, &th, prometheus);
 		goto done;
 	}
+	limit = netchk_common.timeout > 0 ? netchk_common.timeout :
+		DEFAULT_LIMIT;
+	/* one host, here or there (resolving HOST may hang): -t bounds it */
+	if (netchk_remote.hosts == NULL)
+		arm_alarm(limit);
 	if (netchk_remote_wanted(host)) {
-		ret = run_remote(mem, host, &th, prometheus);
+		ret = run_remote(mem, host, &th, prometheus, limit);
 		goto done;
 	}
 
 	netchk_common_verify_opts(&vo, netchk_remote.account);
-	arm_limit(netchk_common.timeout > 0 ? netchk_common.timeout :
-		  DEFAULT_LIMIT, &vo);
+	vo.timeout = exchange_timeout(limit);
+	vo.deadline = limit - limit_margin(limit);
 	if (o.verbose >= 3)
 		vo.message = netchk_progress;
 	now = time(NULL);

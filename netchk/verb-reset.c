@@ -212,7 +212,7 @@ static int run_remote(TALLOC_CTX *mem, const char *host)
 	}
 	call.json = netchk_common.json;
 	call.timeout = netchk_common.timeout;
-	netchk_fwd_common(mem, f);
+	netchk_fwd_common(mem, f, netchk_common.timeout);
 	if (o.dry_run)
 		netchk_fwd_add(mem, f, "--dry-run", NULL);
 	if (o.force)

@@ -105,7 +105,7 @@ static int run_remote(TALLOC_CTX *mem, const char *host)
 
 	call.json = netchk_common.json;
 	call.timeout = netchk_common.timeout;
-	netchk_fwd_common(mem, &call.fwd);
+	netchk_fwd_common(mem, &call.fwd, netchk_common.timeout);
 	if (o.paths)
 		netchk_fwd_add(mem, &call.fwd, "--path", o.paths);
 	return netchk_remote_run(mem, &call);
@@ -139,6 +139,9 @@ int netchk_verify(const struct netchk_verb *verb, int argc, const char **argv)
 		goto done;
 	}
 	netchk_common_verify_opts(&opts, netchk_remote.account);
+	/* the whole run's bound (check HOST gives the time it has left) */
+	if (netchk_remote.deadline_given)
+		opts.deadline = netchk_remote.deadline;
 	if (o.paths != NULL) {
 		opts.paths = parse_paths(o.paths);
 		if (opts.paths == 0) {
