@@ -190,3 +190,39 @@ remote() {
 	shift
 	admin_run "$NETCHK_BIN" "$verb" -s "$SMB_CONF" --state-dir "$STATE_DIR" "$@"
 }
+
+# silent_host PORT: a host that accepts TCP on the member's address
+# (127.0.0.20:PORT, in the lab's netns) and never writes: ssh to it hangs
+# at the banner.  Returns once it listens; SILENT is its pid (the caller
+# kills it in its EXIT trap).
+silent_host() {
+	ip netns exec "$LAB_NETNS" python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.20", int(sys.argv[1])))
+s.listen(16)
+held = []
+while True:
+    held.append(s.accept()[0])
+' "$1" &
+	SILENT=$!
+	for _ in $(seq 50); do
+		ip netns exec "$LAB_NETNS" bash -c "exec 3<>/dev/tcp/127.0.0.20/$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+}
+
+# timed CMD...: run CMD, MS = its wall time in milliseconds
+timed() {
+	local t0=$EPOCHREALTIME t1
+	"$@"
+	t1=$EPOCHREALTIME
+	MS=$(((10#${t1/./} - 10#${t0/./}) / 1000))
+}
+
+# within LIMIT_MS WHAT: the last timed command took at most LIMIT_MS
+within() {
+	if ((MS <= $1)); then ok "$2: ${MS} ms <= $1 ms"
+	else not_ok "$2: took ${MS} ms (limit $1 ms)"; fi
+}

@@ -21,18 +21,6 @@ lab_fresh
 	exit 1
 }
 
-# timed CMD...: run CMD, MS = its wall time in milliseconds
-timed() {
-	local t0=$EPOCHREALTIME t1
-	"$@"
-	t1=$EPOCHREALTIME
-	MS=$(((10#${t1/./} - 10#${t0/./}) / 1000))
-}
-within() {   # within LIMIT_MS WHAT
-	if ((MS < $1)); then ok "$2: ${MS} ms < $1 ms"
-	else not_ok "$2: took ${MS} ms (limit $1 ms)"; fi
-}
-
 # --- check --all-dcs: dc1 healthy, dc3..dc5 silent ---------------------
 timed check -t 3 --all-dcs
 within 3500 "check -t 3 --all-dcs with three silent DCs"

@@ -20,18 +20,6 @@ lab_sshd
 	exit 1
 }
 
-# the silent host: a listener on the member's address that never writes
-ip netns exec "$LAB_NETNS" python3 -c '
-import socket
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.20", 2223))
-s.listen(16)
-held = []
-while True:
-    held.append(s.accept()[0])
-' &
-SILENT=$!
 # a remote netchk that hangs: records its arguments and pid, then sleeps
 cat >"$OUT/slow-netchk" <<EOF
 #!/bin/sh
@@ -45,23 +33,10 @@ kill_slow() {
 	[[ ! -s $OUT/slow.pid ]] || kill "$(cat "$OUT/slow.pid")" 2>/dev/null || true
 	rm -f "$OUT/slow.pid"
 }
-trap 'rc=$?; kill "$SILENT" 2>/dev/null; kill_slow; (exit $rc); cleanup' EXIT
-for _ in $(seq 50); do
-	ip netns exec "$LAB_NETNS" bash -c 'exec 3<>/dev/tcp/127.0.0.20/2223' 2>/dev/null && break
-	sleep 0.1
-done
+trap 'rc=$?; kill "${SILENT:-}" 2>/dev/null; kill_slow; (exit $rc); cleanup' EXIT
+# the silent host: accepts TCP, never speaks SSH
+silent_host 2223
 
-# timed CMD...: run CMD, MS = its wall time in milliseconds
-timed() {
-	local t0=$EPOCHREALTIME t1
-	"$@"
-	t1=$EPOCHREALTIME
-	MS=$(((10#${t1/./} - 10#${t0/./}) / 1000))
-}
-within() {   # within LIMIT_MS WHAT
-	if ((MS <= $1)); then ok "$2: ${MS} ms <= $1 ms"
-	else not_ok "$2: took ${MS} ms (limit $1 ms)"; fi
-}
 one_line() {
 	expect_eq "$(wc -l <"$OUT/stdout")" 1 "$1: one plugin line"
 }

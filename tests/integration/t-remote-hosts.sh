@@ -7,23 +7,9 @@ source "$(dirname "$0")/lib.sh"
 lab_fresh
 lab_sshd
 
-# the silent host: a listener on the member's address that never writes
-ip netns exec "$LAB_NETNS" python3 -c '
-import socket, time
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.20", 2222))
-s.listen(16)
-held = []
-while True:
-    held.append(s.accept()[0])
-' &
-SILENT=$!
-trap 'rc=$?; kill "$SILENT" 2>/dev/null; (exit $rc); cleanup' EXIT
-for _ in $(seq 50); do
-	ip netns exec "$LAB_NETNS" bash -c 'exec 3<>/dev/tcp/127.0.0.20/2222' 2>/dev/null && break
-	sleep 0.1
-done
+# the silent host: accepts TCP, never speaks SSH
+trap 'rc=$?; kill "${SILENT:-}" 2>/dev/null; (exit $rc); cleanup' EXIT
+silent_host 2222
 
 cat >"$OUT/hosts" <<HOSTS
 # lab fleet
