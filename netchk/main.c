@@ -14,19 +14,19 @@
 static const struct netchk_verb verbs[] = {
 	{ "verify", "[HOST]",
 	  "prove the stored machine secret against the DC on every path",
-	  netchk_verify_options, netchk_verify },
+	  netchk_verify_options, netchk_verify, false },
 	{ "reset", "[HOST]",
 	  "repair the trust only when required, with the smallest repair",
-	  netchk_reset_options, netchk_reset },
+	  netchk_reset_options, netchk_reset, false },
 	{ "check", "[HOST]",
 	  "monitoring health check (Nagios/Icinga plugin, Prometheus)",
-	  netchk_check_options, netchk_check },
+	  netchk_check_options, netchk_check, true },
 	{ "audit", "",
 	  "every computer account of the domain: stale, disabled, shared "
-	  "or weak", netchk_audit_options, netchk_audit },
+	  "or weak", netchk_audit_options, netchk_audit, false },
 	{ "explain", "CODE...",
 	  "what an NTSTATUS, Kerberos error or Windows event means for "
-	  "the trust", netchk_explain_options, netchk_explain },
+	  "the trust", netchk_explain_options, netchk_explain, false },
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
@@ -65,8 +65,28 @@ static void usage(FILE *out)
 		"3 could not decide or bad input.\n");
 }
 
+static const struct netchk_verb *find_verb(const char *name)
+{
+	for (size_t i = 0; i < NVERBS; i++)
+		if (strcmp(name, verbs[i].name) == 0)
+			return &verbs[i];
+	return NULL;
+}
+
 int main(int argc, const char **argv)
 {
+	const struct netchk_verb *verb = argc < 2 ? NULL : find_verb(argv[1]);
+
+	/*
+	 * First of all: through sudo, the caller's environment chooses no
+	 * file, server or plugin (sudo-guard.c); no library has read it yet.
+	 */
+	if (verb != NULL && verb->via_sudo && netchk_via_sudo() &&
+	    !netchk_sudo_clean_env()) {
+		printf("NETCHK UNKNOWN - %s through sudo could not clear its "
+		       "environment\n", verb->name);
+		return NETCHK_EXIT_UNKNOWN;
+	}
 	/* A DC that drops the connection must not kill us mid-write. */
 	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
@@ -87,9 +107,8 @@ int main(int argc, const char **argv)
 			printf("%s\n", verbs[i].name);
 		return NETCHK_EXIT_OK;
 	}
-	for (size_t i = 0; i < NVERBS; i++)
-		if (strcmp(argv[1], verbs[i].name) == 0)
-			return verbs[i].run(&verbs[i], argc - 1, argv + 1);
+	if (verb != NULL)
+		return verb->run(verb, argc - 1, argv + 1);
 	netchk_error("unknown verb '%s' (try 'netchk --help')", argv[1]);
 	return NETCHK_EXIT_UNKNOWN;
 }

@@ -30,6 +30,7 @@ struct netchk_verb {
 	const struct poptOption *options;
 	int (*run)(const struct netchk_verb *verb, int argc,
 		   const char **argv);
+	bool via_sudo;			/* may run through sudo (check) */
 };
 
 #define NETCHK_DEFAULT_STATE_DIR "/var/lib/netchk"
@@ -76,6 +77,12 @@ extern const struct poptOption netchk_output_options[];
  * "--", NULL-terminated), "HOST" for an argument, or NULL.
  */
 bool netchk_via_sudo(void);
+/*
+ * Through sudo: the environment emptied but for SUDO_UID, SUDO_GID,
+ * SUDO_USER and SUDO_COMMAND, a fixed PATH, cwd "/"; before any library
+ * reads it.  False if that failed.
+ */
+bool netchk_sudo_clean_env(void);
 const char *netchk_sudo_refused(const struct poptOption *table, int argc,
 				const char **argv,
 				const char *const *allowed);

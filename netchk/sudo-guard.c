@@ -22,6 +22,68 @@ bool netchk_via_sudo(void)
 	       (getuid() != 0 && geteuid() == 0);
 }
 
+/*
+ * The environment of a check through sudo.  sudo's env_reset leaves
+ * little, but sudoers may keep variables (env_keep, !env_reset) and a
+ * sudo-like wrapper keeps them all; and secure_getenv() strips nothing
+ * here, as sudo does not make the process set-uid.  Yet what netchk loads
+ * reads files, servers and plugins the environment names: MIT krb5
+ * (KRB5_CONFIG: the realm's KDCs, where the machine key is presented;
+ * KRB5_TRACE: a file written as root; KRB5_KTNAME, KRB5_CLIENT_KTNAME,
+ * KRB5CCNAME, KRB5RCACHEDIR, KRB5_KDC_PROFILE, GSS_MECH_CONFIG), OpenLDAP
+ * (LDAPCONF, LDAPRC, every LDAP<option>, ~/.ldaprc and ./ldaprc), Cyrus
+ * SASL (SASL_PATH: plugins loaded as root), glibc's resolver (HOSTALIASES,
+ * LOCALDOMAIN, RES_OPTIONS), netchk itself (NETCHK_SSSD_CONF,
+ * NETCHK_JOURNAL_SOCKET, PATH).  So only the variables below are kept, an
+ * allow-list as for the options: one a library starts to honour tomorrow
+ * is gone already.  PATH becomes the fixed one reset uses, and the working
+ * directory "/" (OpenLDAP reads ./ldaprc).
+ *
+ * Removed, not refused: sudo's own env_reset does the same, an agent
+ * seldom chooses its environment (a site-wide "Defaults env_keep +=
+ * KRB5CCNAME" must not turn every check UNKNOWN), and check needs none of
+ * them: the verdict is the one root's own configuration gives.
+ */
+static const char *const sudo_env_kept[] = {
+	"SUDO_UID", "SUDO_GID", "SUDO_USER", "SUDO_COMMAND", NULL
+};
+
+static bool env_kept(const char *entry)
+{
+	for (const char *const *k = sudo_env_kept; *k != NULL; k++) {
+		size_t n = strlen(*k);
+
+		if (strncmp(entry, *k, n) == 0 && entry[n] == '=')
+			return true;
+	}
+	return false;
+}
+
+bool netchk_sudo_clean_env(void)
+{
+	extern char **environ;
+	size_t n = 0, k = 0;
+	char **keep;
+
+	while (environ != NULL && environ[n] != NULL)
+		n++;
+	keep = calloc(n + 1, sizeof(*keep));
+	if (keep == NULL)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (env_kept(environ[i]))
+			keep[k++] = environ[i];
+	/* the strings outlive clearenv(): it drops only the array */
+	if (clearenv() != 0) {
+		free(keep);
+		return false;
+	}
+	for (size_t i = 0; i < k; i++)
+		putenv(keep[i]);
+	free(keep);
+	return setenv("PATH", sc_safe_path(), 1) == 0 && chdir("/") == 0;
+}
+
 /* How many option entries a table has, include tables flattened. */
 static size_t count_entries(const struct poptOption *t)
 {
