@@ -88,8 +88,9 @@ static struct sc_secret *admin_password(TALLOC_CTX *mem_ctx)
 	if (netchk_common.password_file != NULL) {
 		fd = open(netchk_common.password_file, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
-			netchk_error("--password-file %s: %s",
-				     netchk_common.password_file, strerror(errno));
+			netchk_bad_args("--password-file %s: %s",
+					netchk_common.password_file,
+					strerror(errno));
 			return NULL;
 		}
 		s = read_line_secret(mem_ctx, fd);
@@ -97,8 +98,8 @@ static struct sc_secret *admin_password(TALLOC_CTX *mem_ctx)
 	} else {
 		fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
 		if (fd < 0) {
-			netchk_error("-U needs a terminal for the password "
-				     "prompt, or --password-file");
+			netchk_bad_args("-U needs a terminal for the "
+					"password prompt, or --password-file");
 			return NULL;
 		}
 		dprintf(fd, "Password for %s: ", netchk_common.user);
@@ -108,8 +109,8 @@ static struct sc_secret *admin_password(TALLOC_CTX *mem_ctx)
 	}
 	if (s != NULL && s->len == 0) {
 		/* Never an AS exchange (and a badPwdCount) for nothing. */
-		netchk_error("the administrator password for %s is empty: "
-			     "refused", netchk_common.user);
+		netchk_bad_args("the administrator password for %s is "
+				"empty: refused", netchk_common.user);
 		talloc_free(s);
 		return NULL;
 	}

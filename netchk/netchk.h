@@ -118,7 +118,31 @@ struct netchk_holds {
 bool netchk_holds_init(TALLOC_CTX *mem_ctx, struct netchk_holds *hs);
 bool netchk_hold(void *private_data, bool on);
 void netchk_hold_recover(void *private_data);
-/* Every option of pc's argv; false (one line printed) on a bad one. */
+/*
+ * A verb's popt context ("netchk VERB", VERB's args in --help), the verb
+ * noted for netchk_bad_args().
+ */
+poptContext netchk_popt_context(const struct netchk_verb *verb, int argc,
+				const char **argv);
+
+/*
+ * Note the verb and whether argv asks for JSON (-j, --json,
+ * --format=json, wherever they are: popt stops at a bad option before
+ * it sees one after it).  Only a verb whose options include --json
+ * answers in JSON.  netchk_popt_context() calls it.
+ */
+void netchk_args_begin(const struct netchk_verb *verb, int argc,
+		       const char **argv);
+
+/*
+ * Bad arguments: "netchk: <message>" on stderr and, when JSON was asked
+ * for, one JSON object on stdout (netchk_render_usage_json), so that a
+ * script parsing stdout always gets one.  Returns NETCHK_EXIT_UNKNOWN.
+ */
+int netchk_bad_args(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* Every option of pc's argv; false (netchk_bad_args) on a bad one. */
 bool netchk_parse_options(poptContext pc);
 
 /* After popt: at most one HOST, a sane -t.  NULL, or a one-line error. */
@@ -198,6 +222,13 @@ void netchk_render_reset_json(FILE *out, const struct sc_reset_result *r,
 			      bool dry_run, const char *const *restarted);
 /* reset without a result: one object, nothing changed, the problem. */
 void netchk_render_reset_failure_json(FILE *out, const char *problem);
+
+/*
+ * Bad arguments with --json: {"schema","command","version","status":
+ * "unknown","exit_code":3,"error"}, one line.
+ */
+void netchk_render_usage_json(FILE *out, const char *command,
+			      const char *message);
 
 /* s as a JSON string ("null" for NULL). */
 void netchk_json_string(FILE *out, const char *s);

@@ -7,6 +7,7 @@
  * tests/t-docs.sh checks the man page, the README and the completions
  * against each verb's --help, both ways.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +200,77 @@ void netchk_common_verify_opts(struct sc_verify_opts *vo, const char *host)
 	vo->paths = (1u << SC_PATH_COUNT) - 1;
 }
 
+/* The verb being run, for the JSON object of bad arguments. */
+static struct {
+	const char *verb;
+	bool json;			/* its argv asks for JSON */
+} args;
+
+/* Whether table (or a table it includes) has the long option name. */
+static bool table_has(const struct poptOption *table, const char *name)
+{
+	for (const struct poptOption *o = table; o != NULL &&
+	     (o->longName != NULL || o->shortName != '\0' ||
+	      o->argInfo != 0); o++) {
+		if ((o->argInfo & POPT_ARG_MASK) == POPT_ARG_INCLUDE_TABLE &&
+		    table_has(o->arg, name))
+			return true;
+		if (o->longName != NULL && strcmp(o->longName, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* -j, --json, --format=json or --format json before any "--". */
+static bool argv_asks_json(int argc, const char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "-j") == 0 ||
+		    strcmp(argv[i], "--json") == 0 ||
+		    strcmp(argv[i], "--format=json") == 0 ||
+		    (strcmp(argv[i], "--format") == 0 && i + 1 < argc &&
+		     strcmp(argv[i + 1], "json") == 0))
+			return true;
+	return false;
+}
+
+void netchk_args_begin(const struct netchk_verb *verb, int argc,
+		       const char **argv)
+{
+	args.verb = verb->name;
+	args.json = table_has(verb->options, "json") &&
+		    argv_asks_json(argc, argv);
+}
+
+poptContext netchk_popt_context(const struct netchk_verb *verb, int argc,
+				const char **argv)
+{
+	char name[64];
+	poptContext pc;
+
+	netchk_args_begin(verb, argc, argv);
+	snprintf(name, sizeof(name), "netchk %s", verb->name);
+	pc = poptGetContext(name, argc, argv, verb->options, 0);
+	snprintf(name, sizeof(name), "[OPTIONS]%s%s",
+		 *verb->args != '\0' ? " " : "", verb->args);
+	poptSetOtherOptionHelp(pc, name);
+	return pc;
+}
+
+int netchk_bad_args(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	netchk_error("%s", msg);
+	if (args.verb != NULL && (args.json || netchk_common.json))
+		netchk_render_usage_json(stdout, args.verb, msg);
+	return NETCHK_EXIT_UNKNOWN;
+}
+
 bool netchk_parse_options(poptContext pc)
 {
 	int c;
@@ -206,8 +278,9 @@ bool netchk_parse_options(poptContext pc)
 	while ((c = poptGetNextOpt(pc)) > 0)
 		;
 	if (c < -1) {
-		netchk_error("%s: %s", poptBadOption(pc, POPT_BADOPTION_NOALIAS),
-			     poptStrerror(c));
+		netchk_bad_args("%s: %s",
+				poptBadOption(pc, POPT_BADOPTION_NOALIAS),
+				poptStrerror(c));
 		return false;
 	}
 	return true;

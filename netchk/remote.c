@@ -766,7 +766,7 @@ static const char **read_hosts(TALLOC_CTX *mem_ctx, const char *path,
 	char line[1024];
 
 	if (f == NULL) {
-		netchk_error("--hosts %s: %s", path, strerror(errno));
+		netchk_bad_args("--hosts %s: %s", path, strerror(errno));
 		return NULL;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
@@ -783,8 +783,8 @@ static const char **read_hosts(TALLOC_CTX *mem_ctx, const char *path,
 		if (*s == '\0')
 			continue;
 		if (!host_ok(s)) {
-			netchk_error("--hosts %s:%zu: '%s' is not a host name",
-				     path, lineno, s);
+			netchk_bad_args("--hosts %s:%zu: '%s' is not a host "
+					"name", path, lineno, s);
 			bad = true;
 			break;
 		}
@@ -798,7 +798,7 @@ static const char **read_hosts(TALLOC_CTX *mem_ctx, const char *path,
 	if (f != stdin)
 		fclose(f);
 	if (!bad && n == 0)
-		netchk_error("--hosts %s: no host in it", path);
+		netchk_bad_args("--hosts %s: no host in it", path);
 	*count_out = n;
 	return bad || n == 0 ? NULL : hosts;
 }
@@ -807,9 +807,9 @@ static bool check_limits(void)
 {
 	if (netchk_remote.parallel < 1 ||
 	    netchk_remote.parallel > NETCHK_REMOTE_MAX_PARALLEL) {
-		netchk_error("--parallel: %d is not between 1 and %d",
-			     netchk_remote.parallel,
-			     NETCHK_REMOTE_MAX_PARALLEL);
+		netchk_bad_args("--parallel: %d is not between 1 and %d",
+				netchk_remote.parallel,
+				NETCHK_REMOTE_MAX_PARALLEL);
 		return false;
 	}
 	return true;
@@ -828,7 +828,7 @@ int netchk_remote_run(TALLOC_CTX *mem_ctx,
 	if (tmp_ctx == NULL || !check_limits())
 		goto done;
 	if (netchk_remote.hosts != NULL && call->host != NULL) {
-		netchk_error("give either HOST or --hosts, not both");
+		netchk_bad_args("give either HOST or --hosts, not both");
 		goto done;
 	}
 	if (netchk_remote.hosts != NULL)
@@ -836,7 +836,7 @@ int netchk_remote_run(TALLOC_CTX *mem_ctx,
 	else if (call->host != NULL && host_ok(call->host))
 		hosts = one_host;
 	else
-		netchk_error("'%s' is not a host name", call->host);
+		netchk_bad_args("'%s' is not a host name", call->host);
 	command = remote_command_line(tmp_ctx, call);
 	jobs = talloc_zero_array(tmp_ctx, struct job, count);
 	if (hosts == NULL || command == NULL || jobs == NULL)

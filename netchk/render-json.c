@@ -480,6 +480,18 @@ void netchk_render_reset_failure_json(FILE *out, const char *problem)
 		netchk_exit_of(SC_HEALTH_UNKNOWN));
 }
 
+void netchk_render_usage_json(FILE *out, const char *command,
+			      const char *message)
+{
+	fprintf(out, "{\"schema\":%d,", NETCHK_JSON_SCHEMA);
+	jkey(out, "command"); jstr(out, command); fputc(',', out);
+	jkey(out, "version"); jstr(out, sc_version()); fputc(',', out);
+	jkey(out, "status"); jstr(out, sc_health_name(SC_HEALTH_UNKNOWN));
+	fprintf(out, ",\"exit_code\":%d,", NETCHK_EXIT_UNKNOWN);
+	jkey(out, "error"); jstr(out, message);
+	fputs("}\n", out);
+}
+
 void netchk_json_string(FILE *out, const char *s)
 {
 	jstr(out, s);

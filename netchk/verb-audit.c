@@ -86,9 +86,7 @@ int netchk_audit(const struct netchk_verb *verb, int argc, const char **argv)
 	int ret = NETCHK_EXIT_UNKNOWN;
 	char ktmsg[80];
 
-	pc = poptGetContext("netchk audit", argc, argv, netchk_audit_options,
-			    0);
-	poptSetOtherOptionHelp(pc, "[OPTIONS]");
+	pc = netchk_popt_context(verb, argc, argv);
 	if (!netchk_parse_options(pc))
 		goto done;
 	problem = netchk_common_problem(pc, "audit", &host);
@@ -112,7 +110,7 @@ int netchk_audit(const struct netchk_verb *verb, int argc, const char **argv)
 	if (problem == NULL && (o.page_size < 0 || o.page_size > 100000))
 		problem = "--page-size: expected 1 to 100000";
 	if (problem != NULL) {
-		netchk_error("%s", problem);
+		netchk_bad_args("%s", problem);
 		goto done;
 	}
 	mem = talloc_new(NULL);

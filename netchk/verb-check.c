@@ -492,9 +492,7 @@ int netchk_check(const struct netchk_verb *verb, int argc, const char **argv)
 			return NETCHK_EXIT_REFUSED;
 		}
 	}
-	pc = poptGetContext("netchk check", argc, argv, netchk_check_options,
-			    0);
-	poptSetOtherOptionHelp(pc, "[OPTIONS] [HOST]");
+	pc = netchk_popt_context(verb, argc, argv);
 	while ((c = poptGetNextOpt(pc)) > 0) {
 		if (c == OPT_VERBOSE)
 			o.verbose++;

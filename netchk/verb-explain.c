@@ -117,6 +117,7 @@ int netchk_explain(const struct netchk_verb *verb, int argc,
 	bool only_args = false, ok = true;
 	int ret = NETCHK_EXIT_UNKNOWN;
 
+	netchk_args_begin(verb, argc, argv);
 	res = talloc_zero(mem, struct netchk_explain_result);
 	args = talloc_array(mem, const char *, argc + 1);
 	if (res == NULL || args == NULL) {
@@ -140,14 +141,14 @@ int netchk_explain(const struct netchk_verb *verb, int argc,
 			ret = NETCHK_EXIT_OK;
 			goto done;
 		} else {
-			netchk_error("explain: unknown option '%s' (try "
-				     "'netchk explain --help')", a);
+			netchk_bad_args("explain: unknown option '%s' (try "
+					"'netchk explain --help')", a);
 			goto done;
 		}
 	}
 	if (opt_list) {
 		if (nargs > 0) {
-			netchk_error("explain: --list takes no CODE");
+			netchk_bad_args("explain: --list takes no CODE");
 			goto done;
 		}
 		if (netchk_common.json)
@@ -158,8 +159,9 @@ int netchk_explain(const struct netchk_verb *verb, int argc,
 		goto done;
 	}
 	if (nargs == 0) {
-		netchk_error("explain: which code? (e.g. 'netchk explain "
-			     "0xC0000022'; 'netchk explain --list')");
+		netchk_bad_args("explain: which code? (e.g. 'netchk "
+				"explain 0xC0000022'; 'netchk explain "
+				"--list')");
 		goto done;
 	}
 	for (size_t i = 0; i < nargs; i++) {

@@ -205,10 +205,10 @@ static int run_remote(TALLOC_CTX *mem, const char *host)
 	struct netchk_fwd *f = &call.fwd;
 
 	if (netchk_common.use_ccache) {
-		netchk_error("--use-ccache uses a ticket cache of this host; "
-			     "on other hosts use -U (the password goes over "
-			     "ssh's stdin) or run netchk reset there");
-		return NETCHK_EXIT_UNKNOWN;
+		return netchk_bad_args("--use-ccache uses a ticket cache of "
+				       "this host; on other hosts use -U (the "
+				       "password goes over ssh's stdin) or run "
+				       "netchk reset there");
 	}
 	call.json = netchk_common.json;
 	call.timeout = netchk_common.timeout;
@@ -254,25 +254,18 @@ int netchk_reset(const struct netchk_verb *verb, int argc, const char **argv)
 	enum sc_rc rc;
 	int ret = NETCHK_EXIT_UNKNOWN;
 
-	pc = poptGetContext("netchk reset", argc, argv, netchk_reset_options,
-			    0);
-	poptSetOtherOptionHelp(pc, "[OPTIONS] [HOST]");
+	pc = netchk_popt_context(verb, argc, argv);
 	if (!netchk_parse_options(pc))
 		goto done;
 	problem = netchk_common_problem(pc, "reset", &host);
+	if (problem == NULL && o.enable && netchk_common.user == NULL &&
+	    !netchk_common.use_ccache)
+		problem = "--enable needs -U USER or --use-ccache (an "
+			  "administrator re-enables the account)";
+	if (problem == NULL)
+		problem = netchk_admin_problem();
 	if (problem != NULL) {
-		netchk_error("%s", problem);
-		goto done;
-	}
-	if (o.enable && netchk_common.user == NULL &&
-	    !netchk_common.use_ccache) {
-		netchk_error("--enable needs -U USER or --use-ccache (an "
-			     "administrator re-enables the account)");
-		goto done;
-	}
-	problem = netchk_admin_problem();
-	if (problem != NULL) {
-		netchk_error("%s", problem);
+		netchk_bad_args("%s", problem);
 		goto done;
 	}
 	/* After popt: --help exits inside poptGetNextOpt(). */

@@ -121,21 +121,14 @@ int netchk_verify(const struct netchk_verb *verb, int argc, const char **argv)
 	const char *host = NULL, *problem;
 	poptContext pc;
 	enum sc_rc rc;
-	int ret = NETCHK_EXIT_UNKNOWN, c;
+	int ret = NETCHK_EXIT_UNKNOWN;
 
-	pc = poptGetContext("netchk verify", argc, argv,
-			    netchk_verify_options, 0);
-	poptSetOtherOptionHelp(pc, "[OPTIONS] [HOST]");
-	while ((c = poptGetNextOpt(pc)) > 0)
-		;
-	if (c < -1) {
-		netchk_error("%s: %s", poptBadOption(pc, POPT_BADOPTION_NOALIAS),
-			     poptStrerror(c));
+	pc = netchk_popt_context(verb, argc, argv);
+	if (!netchk_parse_options(pc))
 		goto done;
-	}
 	problem = netchk_common_problem(pc, "verify", &host);
 	if (problem != NULL) {
-		netchk_error("%s", problem);
+		netchk_bad_args("%s", problem);
 		goto done;
 	}
 	netchk_common_verify_opts(&opts, netchk_remote.account);
@@ -145,8 +138,8 @@ int netchk_verify(const struct netchk_verb *verb, int argc, const char **argv)
 	if (o.paths != NULL) {
 		opts.paths = parse_paths(o.paths);
 		if (opts.paths == 0) {
-			netchk_error("--path: '%s' is not a list of netlogon, "
-				     "kerberos, ldap", o.paths);
+			netchk_bad_args("--path: '%s' is not a list of "
+					"netlogon, kerberos, ldap", o.paths);
 			goto done;
 		}
 	}
