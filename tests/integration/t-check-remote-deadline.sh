@@ -86,6 +86,14 @@ expect_rc 2 "silent host: CRITICAL"
 expect_grep stdout '^NETCHK CRITICAL - ssh://127\.0\.0\.20:2223: plugin timed out after 3 s' "the plugin's timeout line"
 one_line "silent host"
 
+# --- --hosts: each host has -t from its own start --------------------------
+printf 'member1\nssh://127.0.0.20:2223\n' >"$OUT/two"
+timed remote check --hosts "$OUT/two" -t 4
+within 5000 "check --hosts -t 4, one host silent"
+expect_rc 3 "the worst host: the silent one, UNKNOWN (as --hosts reports hosts)"
+expect_grep stdout '^member1 NETCHK OK - MEMBER1\$ on member1' "member1 answered within -t"
+expect_grep stdout '^ssh://127\.0\.0\.20:2223 UNKNOWN no answer within 3\.6 s \(-t\)$' "the silent host cut at -t, not --deadline"
+
 # --- --deadline shorter than -t: the whole remote run's bound, UNKNOWN ----
 timed remote check member1 -t 10 --deadline 2 --remote-command "$OUT/slow-netchk"
 within 3000 "check member1 --deadline 2 -t 10"
