@@ -176,14 +176,17 @@ ns_exists() { [[ -e /run/netns/$LAB_NETNS ]]; }
 # Per-host overlays
 # ---------------------------------------------------------------------------
 # Inside: bind-mount pairs SRC DST until "--", then exec the command.
-# A pair "overlay:TOP DIR" mounts DIR read-only with TOP's files over it.
+# A pair "overlay:TOP DIR" mounts DIR read-only with TOP's files over it
+# (when the kernel can: without it, DIR stays as it is).
 # shellcheck disable=SC2016  # expanded by the inner sh, on purpose
 LAB_OVERLAY_SH='
 while [ "$1" != "--" ]; do
     case $1 in
     overlay:*)
+        # only adds files (krb5.conf): a kernel without overlayfs costs the
+        # tests that need them, not every command of the member
         mount -t overlay -o "ro,lowerdir=${1#overlay:}:$2" lab-etc "$2" ||
-            { echo "lab: overlay ${1#overlay:} over $2 failed" >&2; exit 125; } ;;
+            echo "lab: overlay ${1#overlay:} over $2 failed; going on without it" >&2 ;;
     *)
         mount --bind "$1" "$2" || { echo "lab: bind mount $1 -> $2 failed" >&2; exit 125; } ;;
     esac
