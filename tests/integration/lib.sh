@@ -85,6 +85,21 @@ netchk2() {
 	member2_run "$NETCHK_BIN" "$@"
 }
 
+# member2's keytab, /etc/krb5.keytab (KT=PATH: another of its keytabs).
+# m2_kvnos [REGEX]: the kvnos of the entries whose principal matches REGEX
+# (awk ERE; default: all), ascending, on one line.
+m2_kvnos() {
+	member2_run klist -k "${KT:-/etc/krb5.keytab}"
+	awk -v re="${1:-.}" 'NR > 3 && $2 ~ re { print $1 }' "$OUT/stdout" |
+		sort -nu | paste -sd' ' -
+}
+
+# m2_principals_at KVNO: the principals of that kvno, one a line, sorted.
+m2_principals_at() {
+	member2_run klist -k "${KT:-/etc/krb5.keytab}"
+	awk -v k="$1" 'NR > 3 && $1 == k { print $2 }' "$OUT/stdout" | sort -u
+}
+
 # The DC's view of MEMBER2$: dc2_attr msDS-KeyVersionNumber
 m2_attr() {
 	"$LAB" dc-account --member2 "$1" 2>/dev/null | sed -n "s/^$1: //p"

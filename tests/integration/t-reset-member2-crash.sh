@@ -21,14 +21,6 @@ keys() {
 	member2_run sh -c 'klist -keK /etc/krb5.keytab | awk "NR > 3 && \$2 ~ /MEMBER2|member2/"'
 	cat "$OUT/stdout"
 }
-kvnos() {
-	member2_run sh -c 'klist -k /etc/krb5.keytab | awk "NR > 3 { print \$1 }" | sort -un | paste -sd" "'
-	cat "$OUT/stdout"
-}
-principals_at() {
-	member2_run sh -c "klist -k /etc/krb5.keytab | awk 'NR > 3 && \$1 == $1 { print \$2 }' | sort -u"
-	cat "$OUT/stdout"
-}
 # killed run ($1: step, then reset's options)
 crash() {
 	local step=$1
@@ -66,7 +58,7 @@ for step in dc keytab; do
 	rm -rf "$STATE_DIR"
 	kv0=$(m2_attr msDS-KeyVersionNumber)
 	old=$(keys | awk -v k="$kv0" '$1 == k')
-	p0=$(principals_at "$kv0")
+	p0=$(m2_principals_at "$kv0")
 	expect_eq "$(wc -l <<<"$p0")" 7 "$step: 7 principals at kvno $kv0 (account, host/, nfs/, RestrictedKrbHost/ x2)"
 	crash "$step" --force
 	netchk2 "${R[@]}"
@@ -74,8 +66,8 @@ for step in dc keytab; do
 	expect_grep stderr "A pending password change \(journalled\) is accepted by dc1.netchk.test \(kvno $((kv0 + 1))\): finishing it" "$step: finished"
 	expect_grep stderr "Updating keytab FILE:/etc/krb5.keytab \.\.\. done \(kvno $((kv0 + 1)), kvno $kv0 kept\)" "$step: kvno $kv0 kept"
 	expect_grep stderr 'Starting sssd, held off by an interrupted netchk reset \.\.\. done' "$step: sssd started again"
-	expect_eq "$(kvnos)" "$kv0 $((kv0 + 1))" "$step: keytab kvnos"
-	expect_eq "$(principals_at $((kv0 + 1)))" "$p0" "$step: every principal at kvno $((kv0 + 1))"
+	expect_eq "$(m2_kvnos)" "$kv0 $((kv0 + 1))" "$step: keytab kvnos"
+	expect_eq "$(m2_principals_at $((kv0 + 1)))" "$p0" "$step: every principal at kvno $((kv0 + 1))"
 	expect_eq "$(keys | awk -v k="$kv0" '$1 == k')" "$old" "$step: kvno $kv0's keys kept as they were, every principal"
 	finished "$step" $((kv0 + 1))
 done
@@ -117,5 +109,5 @@ netchk2 "${R[@]}"
 expect_rc 0 "admin: the next reset finishes the change"
 expect_grep stderr "A pending password change \(journalled\) is accepted by dc1.netchk.test \(kvno $((kv0 + 1))\): finishing it" "admin: finished"
 expect_grep stderr 'older keys dropped: the DC rejected them' "admin: rejected keys dropped"
-expect_eq "$(kvnos)" "$((kv0 + 1))" "admin: keytab holds kvno $((kv0 + 1)) only"
+expect_eq "$(m2_kvnos)" "$((kv0 + 1))" "admin: keytab holds kvno $((kv0 + 1)) only"
 finished admin $((kv0 + 1))

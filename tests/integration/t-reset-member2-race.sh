@@ -31,8 +31,7 @@ race() {
 		not_ok "delay $1: neither rotation succeeded (netchk $nrc, adcli $arc)"
 	dc=$(m2_attr msDS-KeyVersionNumber)
 	[[ $dc -gt $2 ]] && ok "delay $1: the DC moved on (kvno $dc)" || not_ok "delay $1: DC kvno $dc"
-	member2_run sh -c 'klist -k /etc/krb5.keytab | awk "NR > 3 && \$2 ~ /^MEMBER2\\\$@/ { print \$1 }" | sort -n | tail -1'
-	expect_eq "$(cat "$OUT/stdout")" "$dc" "delay $1: keytab's newest kvno is the DC's"
+	expect_eq "$(m2_kvnos '^MEMBER2\\$@' | awk '{ print $NF }')" "$dc" "delay $1: keytab's newest kvno is the DC's"
 	member2_run sh -c 'KRB5CCNAME=MEMORY: kinit -k "MEMBER2\$"'
 	expect_rc 0 "delay $1: kinit -k works"
 	netchk2 verify --state-dir "$STATE_DIR" --json
