@@ -661,12 +661,30 @@ static void print_with_host(const char *host, const char *raw)
 	printf(",%s\n", raw + 1);
 }
 
+/* One host's line of --json: its exit code, error and remote result. */
+static void print_host_json(const char *host, int exit, const char *error,
+			    const char *raw)
+{
+	fputs("{\"host\":", stdout);
+	netchk_json_string(stdout, host);
+	printf(",\"exit_code\":%d,\"error\":", exit);
+	netchk_json_string(stdout, error);
+	printf(",\"result\":%s}\n", raw != NULL ? raw : "null");
+}
+
+/*
+ * No result from host: the verb's own failure (check: a plugin line),
+ * else one line on stderr and, with --json, the object --hosts gives it,
+ * so that a script reading stdout learns the host and why.
+ */
 static int fail_host(const struct netchk_remote_call *call,
 		     const char *host, const struct outcome *o)
 {
 	if (call->verb->error != NULL)
 		return call->verb->error(call, host, o->error, o->timed_out);
 	netchk_error("%s: %s", host, o->error);
+	if (call->json)
+		print_host_json(host, NETCHK_EXIT_UNKNOWN, o->error, NULL);
 	return NETCHK_EXIT_UNKNOWN;
 }
 
@@ -721,11 +739,7 @@ static void many_ended(struct job *j, void *data)
 
 	classify(m->mem, m->call, j, &o);
 	if (m->call->json) {
-		fputs("{\"host\":", stdout);
-		netchk_json_string(stdout, j->host);
-		printf(",\"exit_code\":%d,\"error\":", o.exit);
-		netchk_json_string(stdout, o.error);
-		printf(",\"result\":%s}\n", o.raw != NULL ? o.raw : "null");
+		print_host_json(j->host, o.exit, o.error, o.raw);
 		exit = o.exit;
 	} else if (o.error != NULL) {
 		printf("%s UNKNOWN %s\n", j->host, o.error);

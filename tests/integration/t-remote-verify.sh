@@ -70,6 +70,18 @@ expect_grep stdout '^NETCHK CRITICAL - MEMBER1\$ on member1' "check CRITICAL nam
 remote verify ssh://127.0.0.21 -t 3
 expect_rc 3 "unreachable host"
 expect_grep stderr 'netchk: ssh://127.0.0.21: ssh failed: .*Connection refused' "says ssh could not connect"
+# with --json, the failure is one object on stdout as well (as --hosts
+# gives per host): a script that parses stdout gets the host and the error
+remote verify ssh://127.0.0.21 -t 3 --json
+expect_rc 3 "unreachable host, --json"
+expect_json .host ssh://127.0.0.21 "JSON names the host"
+expect_json .exit_code 3 "JSON exit code"
+expect_json '.error | test("^ssh failed: .*Connection refused")' true "JSON error"
+expect_json .result null "JSON: no result"
+expect_eq "$(wc -l <"$OUT/stdout")" 1 "one object"
+remote reset member1 --remote-command /nonexistent/netchk --json
+expect_rc 3 "reset with no netchk there, --json"
+expect_json '.error | test("^netchk is not installed there")' true "JSON error for reset"
 remote verify member1 --remote-command /nonexistent/netchk
 expect_rc 3 "no netchk there"
 expect_grep stderr 'member1: netchk is not installed there' "says netchk is missing"
