@@ -356,6 +356,38 @@ struct remote_check {
 };
 
 /* HOST's verify answer as this host's check would show it. */
+/*
+ * No result from HOST: a failed check's model, in the format asked for
+ * (a Prometheus document must stay one, or a textfile collector drops
+ * it), as a local check that could not run is rendered.
+ */
+static enum check_state remote_failed(const struct remote_check *rc,
+				      enum check_state st, FILE *out,
+				      const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static enum check_state remote_failed(const struct remote_check *rc,
+				      enum check_state st, FILE *out,
+				      const char *fmt, ...)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct check_model *m;
+	char *text;
+	va_list ap;
+
+	va_start(ap, fmt);
+	text = tmp != NULL ? talloc_vasprintf(tmp, fmt, ap) : NULL;
+	va_end(ap);
+	m = text != NULL ? check_model_failed(tmp, st, text, time(NULL), 0) :
+	    NULL;
+	if (m == NULL)
+		fprintf(out, "NETCHK UNKNOWN - out of memory\n");
+	else
+		st = rc->prometheus ? check_render_prometheus(out, m, rc->th) :
+		     check_render_nagios(out, m, rc->th, o.verbose);
+	talloc_free(tmp);
+	return m != NULL ? st : CHECK_UNKNOWN;
+}
+
 static enum check_state remote_render(const struct netchk_remote_call *call,
 				      const char *host,
 				      const struct json *doc, FILE *out)
@@ -365,12 +397,10 @@ static enum check_state remote_render(const struct netchk_remote_call *call,
 	struct check_model *m;
 	enum check_state st = CHECK_UNKNOWN;
 
-	if (res == NULL) {
-		fprintf(out, "NETCHK UNKNOWN - %s: the netchk there sent a "
-			"result this one cannot read (another version?)\n",
-			host);
-		return CHECK_UNKNOWN;
-	}
+	if (res == NULL)
+		return remote_failed(rc, CHECK_UNKNOWN, out, "%s: the netchk "
+				     "there sent a result this one cannot "
+				     "read (another version?)", host);
 	res->account = talloc_asprintf(res, "%s on %s", res->account, host);
 	m = res->account ? check_model_from_verify(res, res, time(NULL)) :
 	    NULL;
@@ -416,13 +446,11 @@ static int remote_error(const struct netchk_remote_call *call,
 {
 	const struct remote_check *rc = call->private_data;
 
-	if (timed_out) {
-		printf("NETCHK CRITICAL - %s: plugin timed out after %d s: "
-		       "no answer from the netchk there\n", host, rc->limit);
-		return CHECK_CRITICAL;
-	}
-	printf("NETCHK UNKNOWN - %s: %s\n", host, text);
-	return CHECK_UNKNOWN;
+	if (timed_out)
+		return remote_failed(rc, CHECK_CRITICAL, stdout, "%s: plugin "
+				     "timed out after %d s: no answer from "
+				     "the netchk there", host, rc->limit);
+	return remote_failed(rc, CHECK_UNKNOWN, stdout, "%s: %s", host, text);
 }
 
 static const struct netchk_remote_verb remote_check = {

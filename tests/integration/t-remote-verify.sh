@@ -98,3 +98,14 @@ expect_grep stderr 'another JSON schema \(2\)' "says which schema"
 remote check member1 --remote-command /nonexistent/netchk
 expect_rc 3 "check: no netchk there"
 expect_grep stdout '^NETCHK UNKNOWN - member1: netchk is not installed there' "check says UNKNOWN on stdout"
+# --format=prometheus: the failure is a metrics document too, not a plugin
+# line a textfile collector would choke on
+remote check member1 --format=prometheus --remote-command /nonexistent/netchk
+expect_rc 3 "check --format=prometheus: no netchk there"
+expect_grep stdout '^netchk_check_status\{domain=""\} 3$' "status UNKNOWN as a metric"
+expect_no_grep stdout '^NETCHK' "no plugin line"
+if promtool check metrics <"$OUT/stdout" >"$OUT/promtool" 2>&1; then
+	ok "promtool check metrics accepts it"
+else
+	not_ok "promtool rejects it: $(head -3 "$OUT/promtool")"
+fi
