@@ -107,6 +107,27 @@ static bool set_steps(struct sc_plan *p, const enum sc_step *s, size_t n)
 	return p->steps != NULL;
 }
 
+/* A keytab-only host rotates as 'adcli update': the keytab's key. */
+static bool plan_keytab_rotate(struct sc_plan *p, const char *reason)
+{
+	p->action = SC_PLAN_CHANGE_OWN;
+	p->cred = SC_PLAN_CRED_KEYTAB;
+	p->reason = reason;
+	return set_steps(p, keytab_change_steps,
+			 sizeof(keytab_change_steps) /
+			 sizeof(keytab_change_steps[0]));
+}
+
+/* The keytab's accepted keys written again at the DC's kvno. */
+static bool plan_keytab_relabel(struct sc_plan *p, const char *reason)
+{
+	p->action = SC_PLAN_REWRITE_KEYTAB;
+	p->cred = SC_PLAN_CRED_KEYTAB;
+	p->reason = reason;
+	return set_steps(p, relabel_steps, sizeof(relabel_steps) /
+			 sizeof(relabel_steps[0]));
+}
+
 /* Is the password older than 'machine password timeout'? */
 static bool rotation_due(const struct sc_verify_result *res, time_t now)
 {
@@ -304,27 +325,17 @@ static bool plan_acceptor(struct sc_plan *p,
 			  const struct sc_plan_opts *opts)
 {
 	if (acceptor_keys_stale(res) && res->config->keytab_only &&
-	    !opts->force && machine_keys_current(res)) {
-		p->action = SC_PLAN_REWRITE_KEYTAB;
-		p->cred = SC_PLAN_CRED_KEYTAB;
-		p->reason = "a service principal's keys lag behind the "
-			    "account's, which the DC accepts: write those for "
-			    "every principal of every keytab, no change on "
-			    "the DC";
-		return set_steps(p, relabel_steps, sizeof(relabel_steps) /
-				 sizeof(relabel_steps[0]));
-	}
+	    !opts->force && machine_keys_current(res))
+		return plan_keytab_relabel(p, "a service principal's keys "
+			"lag behind the account's, which the DC accepts: "
+			"write those for every principal of every keytab, no "
+			"change on the DC");
 	if (!opts->force || !acceptor_keys_stale(res))
 		return plan_unfixable(p, &res->verdict);
-	if (res->config->keytab_only) {
-		p->action = SC_PLAN_CHANGE_OWN;
-		p->cred = SC_PLAN_CRED_KEYTAB;
-		p->reason = "a keytab's keys are not the DC's: rotate with "
-			    "the machine keytab's key, write every keytab";
-		return set_steps(p, keytab_change_steps,
-				 sizeof(keytab_change_steps) /
-				 sizeof(keytab_change_steps[0]));
-	}
+	if (res->config->keytab_only)
+		return plan_keytab_rotate(p, "a keytab's keys are not the "
+			"DC's: rotate with the machine keytab's key, write "
+			"every keytab");
 	p->action = SC_PLAN_REWRITE_KEYTAB;
 	p->cred = SC_PLAN_CRED_CURRENT;
 	p->reason = "a keytab's keys are not the DC's: rewrite every "
@@ -342,22 +353,13 @@ static bool plan_relabel(struct sc_plan *p,
 			 const struct sc_verify_result *res,
 			 const struct sc_plan_opts *opts)
 {
-	size_t n = sizeof(keytab_change_steps) / sizeof(keytab_change_steps[0]);
-
-	p->cred = SC_PLAN_CRED_KEYTAB;
-	if (opts->force && res->config->keytab_only) {
-		p->action = SC_PLAN_CHANGE_OWN;
-		p->reason = "the keytab's keys are the DC's under an older "
-			    "kvno; rotating with them because a rotation was "
-			    "forced";
-		return set_steps(p, keytab_change_steps, n);
-	}
-	p->action = SC_PLAN_REWRITE_KEYTAB;
-	p->reason = "the keytab's newest keys are the DC's, labelled with an "
-		    "older kvno: write them again at the DC's kvno in every "
-		    "keytab, no change on the DC";
-	return set_steps(p, relabel_steps, sizeof(relabel_steps) /
-			 sizeof(relabel_steps[0]));
+	if (opts->force && res->config->keytab_only)
+		return plan_keytab_rotate(p, "the keytab's keys are the DC's "
+			"under an older kvno; rotating with them because a "
+			"rotation was forced");
+	return plan_keytab_relabel(p, "the keytab's newest keys are the "
+		"DC's, labelled with an older kvno: write them again at the "
+		"DC's kvno in every keytab, no change on the DC");
 }
 
 /*
@@ -381,18 +383,14 @@ static bool plan_keytab_only(struct sc_plan *p,
 				    "nothing to repair";
 			return set_steps(p, NULL, 0);
 		}
-		p->action = SC_PLAN_CHANGE_OWN;
-		p->cred = SC_PLAN_CRED_KEYTAB;
-		p->reason = "healthy; rotating with the keytab's key because "
-			    "a rotation was forced (as 'adcli update')";
-		return set_steps(p, keytab_change_steps, n);
+		return plan_keytab_rotate(p, "healthy; rotating with the "
+			"keytab's key because a rotation was forced (as "
+			"'adcli update')");
 	case SC_DIAG_KEYTAB_ENCTYPES:
 		/* the keytab's RC4 key still authenticates the change */
-		p->action = SC_PLAN_CHANGE_OWN;
-		p->cred = SC_PLAN_CRED_KEYTAB;
-		p->reason = "the keytab lacks the account's AES keys: rotate "
-			    "with its key, write keys of every enctype";
-		return set_steps(p, keytab_change_steps, n);
+		return plan_keytab_rotate(p, "the keytab lacks the account's "
+			"AES keys: rotate with its key, write keys of every "
+			"enctype");
 	case SC_DIAG_KEYTAB_KVNO:
 		return plan_relabel(p, res, opts);
 	case SC_DIAG_ALL_REJECTED:
