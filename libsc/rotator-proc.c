@@ -138,19 +138,26 @@ static const char **split_nul(TALLOC_CTX *mem_ctx, char *buf, size_t len)
 	return v;
 }
 
+/*
+ * The rotator's KRB5_KTNAME.  Its environment may hold anything (an
+ * administrator's password in a variable): only that value is kept, the
+ * rest is wiped before it is freed.
+ */
 static const char *env_ktname(TALLOC_CTX *mem_ctx, const char *pid)
 {
-	const char **env;
+	const char *found = NULL;
 	char *buf;
 	size_t len;
 
 	if (!read_proc(mem_ctx, pid, "environ", &buf, &len))
 		return NULL;
-	env = split_nul(mem_ctx, buf, len);
-	for (size_t i = 0; env != NULL && env[i] != NULL; i++)
-		if (strncmp(env[i], "KRB5_KTNAME=", 12) == 0)
-			return env[i] + 12;
-	return NULL;
+	for (size_t i = 0; found == NULL && i < len;
+	     i += strlen(buf + i) + 1)
+		if (strncmp(buf + i, "KRB5_KTNAME=", 12) == 0)
+			found = talloc_strdup(mem_ctx, buf + i + 12);
+	explicit_bzero(buf, len);
+	talloc_free(buf);
+	return found;
 }
 
 /* Does pid write one of the files in ids (as it sees its keytab)? */
