@@ -1318,19 +1318,19 @@ const char **sci_verify_keytab_names(TALLOC_CTX *mem_ctx,
  * done, within one exchange's timeout (and half the deadline); after
  * that, as they are.
  */
-static enum sc_rc settle_rotators(struct sc_verify_result *res,
-				  const struct sc_verify_opts *opts)
+static enum sc_rc settle_rotators(struct run *run)
 {
-	const char **names = sci_verify_keytab_names(res, res->config,
-						     opts->more_keytabs);
-	double t = opts->timeout > 0 ? opts->timeout : 5;
-	double d = opts->deadline > 0 ? opts->deadline : 3 * t;
+	const char **names = sci_verify_keytab_names(run->res,
+						     run->res->config,
+						     run->opts->more_keytabs);
+	double left = (run->popts.deadline - sci_now()) / 2;
 	long pid;
 
 	if (names == NULL)
 		return SC_ENOMEM;
 	/* the probes keep at least half of the deadline */
-	sci_rotator_settle(names, t < d / 2 ? t : d / 2, opts, &pid);
+	sci_rotator_settle(names, run->popts.timeout < left ?
+			   run->popts.timeout : left, run->opts, &pid);
 	talloc_free(names);
 	return SC_OK;
 }
@@ -1537,7 +1537,7 @@ enum sc_rc sc_verify(TALLOC_CTX *mem_ctx, const struct sc_verify_opts *opts,
 				      strlen(res->account) - 1);
 	if (res->config->keytab_only)
 		config_narrate(opts, res->config);
-	rc = settle_rotators(res, opts);
+	rc = settle_rotators(&run);
 	if (rc != SC_OK)
 		goto done;
 	if ((opts->paths & (1u << SC_PATH_NETLOGON)) &&
